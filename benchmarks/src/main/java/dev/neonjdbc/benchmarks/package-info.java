@@ -1,0 +1,2 @@
+/** benchmarks module. */
+package dev.neonjdbc.benchmarks;

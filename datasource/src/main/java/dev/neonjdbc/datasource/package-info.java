@@ -1,0 +1,2 @@
+/** datasource module. */
+package dev.neonjdbc.datasource;

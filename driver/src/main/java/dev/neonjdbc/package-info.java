@@ -1,0 +1,2 @@
+/** driver module. */
+package dev.neonjdbc;

@@ -1,0 +1,2 @@
+/** examples module. */
+package dev.neonjdbc.examples;

@@ -1,0 +1,2 @@
+/** testkit module. */
+package dev.neonjdbc.testkit;
