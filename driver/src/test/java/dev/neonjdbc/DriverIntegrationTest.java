@@ -52,7 +52,8 @@ class DriverIntegrationTest {
     try (Connection connection =
         DriverManager.getConnection(stack.neonJdbcUrl() + "&route=direct", stack.credentials())) {
       assertEquals(ServerEndpoint.DIRECT, stack.endpointOf(connection));
-      assertEquals("t", scalar(connection, "select ssl from pg_stat_ssl where pid = pg_backend_pid()"));
+      assertEquals(
+          "t", scalar(connection, "select ssl from pg_stat_ssl where pid = pg_backend_pid()"));
     }
   }
 
@@ -61,8 +62,16 @@ class DriverIntegrationTest {
     // The JVM trust store does not hold the kit's CA: verification must fail on both endpoints.
     for (String route : List.of("pooled", "direct")) {
       String url =
-          "jdbc:neon://" + stack.pooledHost() + ":" + stack.pooledPort() + "/" + stack.database()
-              + "?directPort=" + stack.directPort() + "&route=" + route
+          "jdbc:neon://"
+              + stack.pooledHost()
+              + ":"
+              + stack.pooledPort()
+              + "/"
+              + stack.database()
+              + "?directPort="
+              + stack.directPort()
+              + "&route="
+              + route
               + "&sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory";
       SQLException error =
           assertThrows(
@@ -75,9 +84,20 @@ class DriverIntegrationTest {
   @Test
   void pastedNeonFormWithUserInfoConnects() throws SQLException {
     String url =
-        "jdbc:neon:postgresql://" + stack.user() + ":" + stack.password() + "@"
-            + stack.pooledHost() + ":" + stack.pooledPort() + "/" + stack.database() + "?"
-            + stack.sslParameters() + "&directPort=" + stack.directPort()
+        "jdbc:neon:postgresql://"
+            + stack.user()
+            + ":"
+            + stack.password()
+            + "@"
+            + stack.pooledHost()
+            + ":"
+            + stack.pooledPort()
+            + "/"
+            + stack.database()
+            + "?"
+            + stack.sslParameters()
+            + "&directPort="
+            + stack.directPort()
             + "&application_name=pasted";
     try (Connection connection = DriverManager.getConnection(url)) {
       assertEquals(ServerEndpoint.POOLED, stack.endpointOf(connection));
@@ -170,7 +190,10 @@ class DriverIntegrationTest {
     command.add(System.getProperty("java.class.path"));
     command.add(EnvironmentProbe.class.getName());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("DATABASE_URL"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("PG") || name.startsWith("DATABASE_URL"));
     builder.environment().putAll(stack.environment());
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
