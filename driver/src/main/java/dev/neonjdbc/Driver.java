@@ -4,6 +4,7 @@ import dev.neonjdbc.config.ConnectionSettings;
 import dev.neonjdbc.config.Environment;
 import dev.neonjdbc.config.Masking;
 import dev.neonjdbc.config.NeonProperty;
+import dev.neonjdbc.jdbc.RoutingConnection;
 import dev.neonjdbc.routing.PhysicalConnector;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -59,7 +60,7 @@ public final class Driver implements java.sql.Driver {
       return null;
     }
     ConnectionSettings settings = ConnectionSettings.parse(url, info, environment);
-    return PhysicalConnector.forSettings(settings).open(settings.routeMode());
+    return RoutingConnection.open(PhysicalConnector.forSettings(settings));
   }
 
   /** Whether {@code url} starts with {@code jdbc:neon:}. */

@@ -87,6 +87,13 @@ public final class PhysicalConnector {
    */
   private static Properties pooledProperties(ConnectionSettings settings) throws SQLException {
     Properties properties = settings.pgjdbcProperties();
+    // PgBouncer refuses these startup parameters, and they are session state anyway: a
+    // connection that sets them is pinned to direct (see startupStateForcesPin).
+    properties.remove("currentSchema");
+    String options = properties.getProperty("options");
+    if (options != null && !isOnlyNeonEndpointOption(options)) {
+      properties.remove("options");
+    }
     String policy = NeonProperty.POOLER_PREPARED_STATEMENTS.getChoice(settings.neonProperties());
     boolean poolerKeepsStatements =
         policy.equals("true") || (policy.equals("auto") && settings.isNeonHost());
@@ -94,6 +101,21 @@ public final class PhysicalConnector {
       properties.setProperty("prepareThreshold", "0");
     }
     return properties;
+  }
+
+  /**
+   * Whether the connection asks for session state at startup ({@code currentSchema}, or {@code
+   * options} beyond Neon's {@code endpoint=ID}) that the pooled endpoint cannot carry.
+   */
+  public boolean startupStateForcesPin() {
+    String options = directProperties.getProperty("options");
+    return directProperties.getProperty("currentSchema") != null
+        || (options != null && !isOnlyNeonEndpointOption(options));
+  }
+
+  private static boolean isOnlyNeonEndpointOption(String options) {
+    String trimmed = options.trim();
+    return trimmed.isEmpty() || (trimmed.startsWith("endpoint=") && trimmed.indexOf(' ') < 0);
   }
 
   private SQLException explain(

@@ -48,9 +48,10 @@ public interface NeonStack {
   String database();
 
   /**
-   * A second pooled database alias for the same server database whose PgBouncer pool holds exactly
-   * one server connection ({@code pool_size=1}), so consecutive transactions of different clients
-   * share one backend: {@code "neondb_single"}.
+   * A second database, {@code "neondb_single"}, whose PgBouncer pool holds exactly one server
+   * connection ({@code pool_size=1}), so consecutive transactions of different clients share one
+   * backend. It exists under the same name on PostgreSQL, so a {@code jdbc:neon:} URL that names it
+   * reaches it on both endpoints.
    *
    * <p>The Neon provider cannot configure the pooler and returns {@link #database()}; tests that
    * rely on backend sharing should check {@link #providerName()}.

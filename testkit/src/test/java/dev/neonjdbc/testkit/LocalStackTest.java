@@ -68,14 +68,14 @@ class LocalStackTest {
   }
 
   @Test
-  void singleBackendAliasSharesOneBackendBetweenClients() throws SQLException {
+  void singleBackendDatabaseSharesOneBackendBetweenClients() throws SQLException {
     assumeTrue(!"neon".equals(stack.providerName()), "Neon's pooler cannot be configured");
     try (Connection first = stack.openPooled(stack.singleBackendDatabase());
         Connection second = stack.openPooled(stack.singleBackendDatabase())) {
       String firstPid = scalar(first, "SELECT pg_backend_pid()");
       String secondPid = scalar(second, "SELECT pg_backend_pid()");
       assertEquals(firstPid, secondPid);
-      assertEquals(stack.database(), scalar(second, "SELECT current_database()"));
+      assertEquals(stack.singleBackendDatabase(), scalar(second, "SELECT current_database()"));
     }
   }
 
@@ -94,8 +94,16 @@ class LocalStackTest {
           clients.toString());
       List<Map<String, String>> pools = admin.show("SHOW POOLS");
       assertTrue(
-          pools.stream().anyMatch(row -> stack.singleBackendDatabase().equals(row.get("database"))),
+          pools.stream().anyMatch(row -> stack.database().equals(row.get("database"))),
           pools.toString());
+      List<Map<String, String>> databases = admin.show("DATABASES");
+      assertTrue(
+          databases.stream()
+              .anyMatch(
+                  row ->
+                      stack.singleBackendDatabase().equals(row.get("name"))
+                          && "1".equals(row.get("pool_size"))),
+          databases.toString());
     }
   }
 

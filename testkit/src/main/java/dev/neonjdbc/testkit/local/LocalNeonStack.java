@@ -144,7 +144,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
         serverVersion = scalar(superuser, "SHOW server_version");
         secrets =
             ClusterBootstrap.createRolesAndDatabase(
-                superuser, USER, password, DATABASE, adminPassword);
+                superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
       }
 
       Path authFile = pgbouncerDirectory.resolve("auth_file.txt");

@@ -25,7 +25,12 @@ public final class ClusterBootstrap {
    *     pg_authid}: PgBouncer given these secrets can log in to PostgreSQL with a client's keys
    */
   public static Map<String, String> createRolesAndDatabase(
-      Connection superuser, String user, String password, String database, String adminPassword)
+      Connection superuser,
+      String user,
+      String password,
+      String database,
+      String singleBackendDatabase,
+      String adminPassword)
       throws SQLException {
     try (Statement statement = superuser.createStatement()) {
       statement.execute("SET password_encryption = 'scram-sha-256'");
@@ -36,12 +41,16 @@ public final class ClusterBootstrap {
               + identifier(PGBOUNCER_ADMIN)
               + " LOGIN PASSWORD "
               + literal(adminPassword));
-      statement.execute(
-          "CREATE DATABASE "
-              + identifier(database)
-              + " OWNER "
-              + identifier(user)
-              + " ENCODING 'UTF8' TEMPLATE template0");
+      // The single-backend pool gets a database of its own name, so that one jdbc:neon: URL
+      // names an existing database on both endpoints.
+      for (String name : new String[] {database, singleBackendDatabase}) {
+        statement.execute(
+            "CREATE DATABASE "
+                + identifier(name)
+                + " OWNER "
+                + identifier(user)
+                + " ENCODING 'UTF8' TEMPLATE template0");
+      }
     }
     return scramSecrets(superuser, user, PGBOUNCER_ADMIN);
   }

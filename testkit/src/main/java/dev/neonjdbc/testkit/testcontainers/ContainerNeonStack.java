@@ -148,7 +148,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
       try (Connection superuser = connect(bootstrapUrl, login(SUPERUSER, superuserPassword))) {
         secrets =
             ClusterBootstrap.createRolesAndDatabase(
-                superuser, USER, password, DATABASE, adminPassword);
+                superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
       }
 
       PgBouncerConfig config =
