@@ -30,7 +30,7 @@ import os
 import re
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SCRIPT = "driver/src/build/generate_jdbc_delegates.py"
@@ -80,9 +80,11 @@ class Method:
     throws: list[str]
     deprecated: bool
     is_default: bool
+    # every type the signature names, qualified, for the imports of the file it is written to
+    qualified_types: list[str] = field(default_factory=list)
 
     def erased_key(self) -> tuple:
-        type_vars = set(re.findall(r"\b([A-Z])\b", self.type_params))
+        type_vars = set(re.findall(r"[<,]\s*([A-Z]\w*)", self.type_params))
         return (self.name, tuple(erase(p.type, type_vars) for p in self.params))
 
     def signature(self) -> str:
@@ -128,11 +130,10 @@ class JdkSources:
     def qualified_name(self, simple: str, file_imports: dict[str, str], package: str) -> str:
         if simple in file_imports:
             return file_imports[simple]
-        for candidate_package, module in ((package, None), ("java.lang", "java.base")):
-            module = module or module_of(package)
-            entry = f"{module}/{candidate_package.replace('.', '/')}/{simple}.java"
+        for candidate in (package, "java.lang"):
+            entry = f"{module_of(candidate)}/{candidate.replace('.', '/')}/{simple}.java"
             if entry in self.entries:
-                return f"{candidate_package}.{simple}"
+                return f"{candidate}.{simple}"
         raise GeneratorError(f"cannot resolve type {simple} (package {package})")
 
     def interface(self, qualified: str) -> Interface:
@@ -380,8 +381,8 @@ def parse_member(sources, owner, declaration, has_body, file_imports, package):
         throws=throws,
         deprecated=deprecated,
         is_default="default" in modifiers or has_body,
+        qualified_types=resolved,
     )
-    method.qualified_types = resolved  # type: ignore[attr-defined]
     return method
 
 
@@ -407,7 +408,7 @@ def all_methods(sources: JdkSources, qualified: str) -> list[Method]:
 
 
 def use(imports: Imports, method: Method) -> None:
-    for name in method.qualified_types:  # type: ignore[attr-defined]
+    for name in method.qualified_types:
         imports.add(name)
 
 
