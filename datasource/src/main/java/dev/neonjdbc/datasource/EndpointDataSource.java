@@ -21,6 +21,7 @@ final class EndpointDataSource implements DataSource {
   private final EndpointKind kind;
   private final Counters counters;
   private volatile SessionDefaults defaults;
+  private volatile int loginTimeoutSeconds = 5;
 
   EndpointDataSource(PhysicalConnector connector, EndpointKind kind, Counters counters) {
     this.connector = connector;
@@ -72,14 +73,19 @@ final class EndpointDataSource implements DataSource {
     // jdbc:neon: logs through SLF4J.
   }
 
+  /**
+   * Remembered only: the connect timeout is a {@code jdbc:neon:} URL setting ({@code
+   * connect_timeout}). HikariCP sets it from its connection timeout and waits this long for its
+   * connection-adding thread at shutdown.
+   */
   @Override
   public void setLoginTimeout(int seconds) {
-    // The connect timeout is a jdbc:neon: URL setting (connect_timeout / connectTimeout).
+    loginTimeoutSeconds = seconds;
   }
 
   @Override
   public int getLoginTimeout() {
-    return 0;
+    return loginTimeoutSeconds;
   }
 
   @Override
