@@ -21,6 +21,12 @@ final class RoutingCallableStatement extends RoutingPreparedStatement implements
     return shape.callOn(physical, sql);
   }
 
+  /** OUT parameters are read from the statement after any execution: it keeps its session. */
+  @Override
+  int adjustOutcome(int outcome) {
+    return RESULTS;
+  }
+
   @Override
   public CallableStatement executedCallable() throws SQLException {
     return (CallableStatement) currentOrThrow();

@@ -4,6 +4,8 @@ import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.config.EndpointKind;
 import dev.neonjdbc.routing.PhysicalConnector;
 import dev.neonjdbc.routing.Router;
+import dev.neonjdbc.routing.RoutingEvents;
+import dev.neonjdbc.routing.SessionSource;
 import dev.neonjdbc.routing.SqlClassifier;
 import java.sql.Array;
 import java.sql.Blob;
@@ -35,6 +37,11 @@ import org.postgresql.jdbc.PgConnection;
  * pgJDBC sessions (pooled and direct), chosen per statement by {@link Router}.
  *
  * <p>Everything it hands out points back at it: statements, their result sets, metadata.
+ *
+ * <p>When the session source lends direct sessions per statement, a direct session goes back as
+ * soon as nothing needs it: at the end of a statement that left no results to read, when the
+ * results are closed (or the statement that holds them is closed), at the start of the next
+ * statement, at the end of the direct transaction, or when the pin ends.
  */
 public final class RoutingConnection implements Connection, NeonConnection {
   private final Router router;
@@ -42,9 +49,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   private boolean closed;
   private String catalog;
   private Connection lastUsed;
+  // The statement whose unread results keep a lent session out of its pool.
+  private RoutingStatement resultHolder;
 
-  private RoutingConnection(PhysicalConnector connector) {
-    this.router = new Router(connector);
+  private RoutingConnection(Router router) {
+    this.router = router;
   }
 
   /**
@@ -53,8 +62,27 @@ public final class RoutingConnection implements Connection, NeonConnection {
    * credentials or an unreachable endpoint fail here and not at the first statement.
    */
   public static RoutingConnection open(PhysicalConnector connector) throws SQLException {
-    RoutingConnection connection = new RoutingConnection(connector);
-    connection.router.current();
+    return open(connector, SessionSource.opening(connector), RoutingEvents.NONE);
+  }
+
+  /**
+   * A logical connection over the endpoints {@code connector} knows, whose physical sessions come
+   * from {@code source} (a data source's pools) and whose routing is reported to {@code events}.
+   * The session that statements start on is acquired now, as with {@link #open(PhysicalConnector)}.
+   */
+  public static RoutingConnection open(
+      PhysicalConnector connector, SessionSource source, RoutingEvents events) throws SQLException {
+    RoutingConnection connection = new RoutingConnection(new Router(connector, source, events));
+    try {
+      connection.router.current();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.router.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return connection;
   }
 
@@ -65,14 +93,69 @@ public final class RoutingConnection implements Connection, NeonConnection {
   /** Chooses the session for a statement; see {@link Router#beginStatement}. */
   Connection beginStatement(dev.neonjdbc.routing.Route route, String sql) throws SQLException {
     checkOpen();
+    // A new statement ends the results of the previous one as far as a lent session goes.
+    resultHolder = null;
+    releaseIdleSession();
     Connection physical = router.beginStatement(route, sql);
     lastUsed = physical;
     return physical;
   }
 
-  /** Records what a statement left behind; see {@link Router#endStatement}. */
-  void endStatement(Connection physical, dev.neonjdbc.routing.Route route) throws SQLException {
+  /**
+   * Records what a statement left behind (see {@link Router#endStatement}) and gives a lent session
+   * back when nothing needs it.
+   *
+   * @param outcome what remains to be read, one of {@link RoutingStatement#NO_RESULTS}, {@code
+   *     UPDATE_COUNT}, {@code RESULTS}, {@code QUERY}
+   */
+  void endStatement(
+      RoutingStatement statement,
+      Connection physical,
+      dev.neonjdbc.routing.Route route,
+      int outcome)
+      throws SQLException {
     router.endStatement(physical, route);
+    if (physical == null || physical != router.lentDirectSession()) {
+      return;
+    }
+    boolean idle = router.idleLentSession() == physical;
+    if (statement.holdsResults(outcome, idle)) {
+      resultHolder = statement;
+    } else {
+      if (resultHolder == statement) {
+        resultHolder = null;
+      }
+      releaseIdleSession();
+    }
+  }
+
+  /** The results {@code statement} held are closed (or it is): a lent session may go back. */
+  void resultsClosed(RoutingStatement statement) throws SQLException {
+    if (resultHolder == statement && statement != null) {
+      resultHolder = null;
+      releaseIdleSession();
+    }
+  }
+
+  /**
+   * Gives the lent direct session back when no pin, transaction or unread result needs it; the
+   * statements that ran on it forget it first.
+   */
+  private void releaseIdleSession() throws SQLException {
+    if (resultHolder != null) {
+      return;
+    }
+    Connection session = router.idleLentSession();
+    if (session == null) {
+      return;
+    }
+    for (int i = openStatements.size() - 1; i >= 0; i--) {
+      openStatements.get(i).detach(session);
+    }
+    if (lastUsed == session) {
+      lastUsed = null;
+    }
+    router.releaseLent(session);
   }
 
   void register(RoutingStatement statement) {
@@ -230,6 +313,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     router.setAutoCommit(autoCommit);
+    releaseIdleSession();
   }
 
   @Override
@@ -241,13 +325,21 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void commit() throws SQLException {
     checkOpen();
-    router.commit();
+    try {
+      router.commit();
+    } finally {
+      releaseIdleSession();
+    }
   }
 
   @Override
   public void rollback() throws SQLException {
     checkOpen();
-    router.rollback();
+    try {
+      router.rollback();
+    } finally {
+      releaseIdleSession();
+    }
   }
 
   @Override
@@ -258,6 +350,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
       return physical.setSavepoint();
     } finally {
       router.afterTransactionControl(physical);
+      releaseIdleSession();
     }
   }
 
@@ -269,6 +362,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
       return physical.setSavepoint(name);
     } finally {
       router.afterTransactionControl(physical);
+      releaseIdleSession();
     }
   }
 
@@ -280,6 +374,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
       physical.rollback(savepoint);
     } finally {
       router.afterTransactionControl(physical);
+      releaseIdleSession();
     }
   }
 
@@ -291,6 +386,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
       physical.releaseSavepoint(savepoint);
     } finally {
       router.afterTransactionControl(physical);
+      releaseIdleSession();
     }
   }
 
@@ -493,6 +589,8 @@ public final class RoutingConnection implements Connection, NeonConnection {
       return;
     }
     closed = true;
+    resultHolder = null;
+    lastUsed = null;
     SQLException failure = null;
     for (int i = openStatements.size() - 1; i >= 0; i--) {
       try {

@@ -46,7 +46,7 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       parameters.replay(statement);
     } catch (SQLException | RuntimeException e) {
-      end();
+      end(NO_RESULTS);
       throw e;
     }
     return statement;
@@ -61,10 +61,12 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
   @Override
   public ResultSet executeQuery() throws SQLException {
     PreparedStatement statement = beginPrepared();
+    ResultSet result = null;
     try {
-      return wrap(statement.executeQuery());
+      result = wrap(statement.executeQuery());
+      return result;
     } finally {
-      end();
+      end(result == null ? NO_RESULTS : QUERY);
     }
   }
 
@@ -74,7 +76,7 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       return statement.executeUpdate();
     } finally {
-      end();
+      end(UPDATE_COUNT);
     }
   }
 
@@ -84,17 +86,19 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       return statement.executeLargeUpdate();
     } finally {
-      end();
+      end(UPDATE_COUNT);
     }
   }
 
   @Override
   public boolean execute() throws SQLException {
     PreparedStatement statement = beginPrepared();
+    boolean results = false;
     try {
-      return statement.execute();
+      results = statement.execute();
+      return results;
     } finally {
-      end();
+      end(results ? RESULTS : UPDATE_COUNT);
     }
   }
 
@@ -130,7 +134,7 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
       return statement.executeBatch();
     } finally {
       batch.clear();
-      end();
+      end(NO_RESULTS);
     }
   }
 
@@ -149,7 +153,7 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
       return statement.executeLargeBatch();
     } finally {
       batch.clear();
-      end();
+      end(NO_RESULTS);
     }
   }
 

@@ -1,13 +1,17 @@
 package dev.neonjdbc.jdbc;
 
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A pgJDBC result set whose {@link #getStatement()} returns the logical statement. */
+/**
+ * A pgJDBC result set whose {@link #getStatement()} returns the logical statement, and whose close
+ * tells it that a lent session may go back.
+ */
 final class RoutingResultSet extends DelegatingResultSet {
-  private final Statement statement;
+  private final RoutingStatement statement;
 
-  RoutingResultSet(Statement statement, ResultSet delegate) {
+  RoutingResultSet(RoutingStatement statement, ResultSet delegate) {
     super(delegate);
     this.statement = statement;
   }
@@ -15,5 +19,11 @@ final class RoutingResultSet extends DelegatingResultSet {
   @Override
   public Statement getStatement() {
     return statement;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    super.close();
+    statement.resultSetClosed(this);
   }
 }

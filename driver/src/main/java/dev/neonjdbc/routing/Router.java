@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * statement chose; a pinning statement inside a pooled transaction is refused before anything is
  * sent; transaction isolation and schema are applied per transaction on the pooler (or by pinning
  * when no transaction carries them). Not thread-safe, like a JDBC connection.
+ *
+ * <p>Physical sessions come from a {@link SessionSource}. The driver's opens them on first need and
+ * closes them on close; a data source's may lend the direct session per statement, in which case
+ * the router gives it back as soon as no pin, no transaction and no open result needs it (see
+ * {@link #idleLentSession()}).
  */
 public final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -30,14 +35,19 @@ public final class Router {
   /** SQLState for a statement the router refuses to run (feature not supported). */
   public static final String REFUSED = "0A000";
 
-  private final PhysicalConnector connector;
+  private final SessionSource source;
+  private final RoutingEvents events;
   private final boolean routing;
+  private final boolean lendsDirect;
   private final EndpointKind forcedEndpoint;
 
   private Connection pooled;
   private Connection direct;
   private boolean pinned;
   private Connection transactionOwner;
+  // Whether state a pool does not reset by itself was placed on the session (see SessionSource).
+  private boolean pooledNeedsReset;
+  private boolean directNeedsReset;
 
   // Logical session state, applied to physical sessions as they open.
   private boolean autoCommit = true;
@@ -50,15 +60,27 @@ public final class Router {
   private Executor networkTimeoutExecutor;
   private int networkTimeout = -1;
 
-  /** A router over the endpoints {@code connector} knows. */
+  /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
   public Router(PhysicalConnector connector) {
-    this.connector = connector;
+    this(connector, SessionSource.opening(connector), RoutingEvents.NONE);
+  }
+
+  /**
+   * A router over the endpoints {@code connector} knows, taking its sessions from {@code source}
+   * and reporting to {@code events}.
+   */
+  public Router(PhysicalConnector connector, SessionSource source, RoutingEvents events) {
+    this.source = source;
+    this.events = events;
     RouteMode mode = connector.settings().routeMode();
     this.routing = mode == RouteMode.AUTO && connector.settings().hasBothEndpoints();
+    // Without per-statement routing there is no transaction tracking to tell when a lent session
+    // is free again: the one session is held until close.
+    this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
     if (routing && connector.startupStateForcesPin()) {
       LOG.debug("startup options or currentSchema set: connection pinned to direct");
-      pinned = true;
+      pin();
     }
   }
 
@@ -102,20 +124,22 @@ public final class Router {
    */
   public Connection beginStatement(Route route, String sql) throws SQLException {
     if (!routing) {
+      events.statementRouted(forcedEndpoint);
       return physical(forcedEndpoint);
     }
     Connection target;
     if (transactionOwner != null) {
       if (route == Route.PIN && transactionOwner == pooled) {
-        throw refusal(StatementKeywords.first(sql));
+        events.refused();
+        throw SessionSql.refusal(StatementKeywords.first(sql));
       }
       target = transactionOwner;
       if (route == Route.PIN) {
-        pinned = true;
+        pin();
       }
     } else if (pinned || route != Route.POOLED) {
       if (route == Route.PIN) {
-        pinned = true;
+        pin();
       }
       target = physical(EndpointKind.DIRECT);
     } else {
@@ -124,6 +148,7 @@ public final class Router {
         startPooledTransaction(target);
       }
     }
+    events.statementRouted(target == direct ? EndpointKind.DIRECT : EndpointKind.POOLED);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} -> {}", StatementKeywords.first(sql), target == direct ? "direct" : "pooled");
     }
@@ -172,9 +197,50 @@ public final class Router {
       return;
     }
     if (transactionOwner != null && transactionOwner == pooled) {
-      throw refusal("pinDirect()");
+      events.refused();
+      throw SessionSql.refusal("pinDirect()");
     }
-    pinned = true;
+    pin();
+  }
+
+  private void pin() {
+    if (!pinned) {
+      pinned = true;
+      events.pinned();
+    }
+    if (direct != null) {
+      directNeedsReset = true;
+    }
+  }
+
+  // ---- lending -----------------------------------------------------------------------------
+
+  /**
+   * The direct session if it is lent per statement and nothing holds it any more (no pin, no
+   * transaction on it), else {@code null}. The caller gives it back with {@link #releaseLent} once
+   * no open result needs it.
+   */
+  public Connection idleLentSession() {
+    if (lendsDirect && direct != null && !pinned && transactionOwner != direct) {
+      return direct;
+    }
+    return null;
+  }
+
+  /** The direct session if it is open and lent per statement, else {@code null}. */
+  public Connection lentDirectSession() {
+    return lendsDirect ? direct : null;
+  }
+
+  /** Gives back the session {@link #idleLentSession()} returned. */
+  public void releaseLent(Connection session) throws SQLException {
+    if (session != direct) {
+      throw new IllegalStateException("not the lent direct session");
+    }
+    direct = null;
+    boolean needsReset = directNeedsReset;
+    directNeedsReset = false;
+    source.release(session, EndpointKind.DIRECT, needsReset);
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -253,7 +319,7 @@ public final class Router {
    * pooler per transaction ({@code SET TRANSACTION ISOLATION LEVEL} as its first statement).
    */
   public void setTransactionIsolation(int level) throws SQLException {
-    isolationSql(level); // validates
+    SessionSql.isolation(level); // validates
     if (!routing) {
       physical(forcedEndpoint).setTransactionIsolation(level);
       isolation = level;
@@ -287,10 +353,11 @@ public final class Router {
     }
     if (direct != null) {
       direct.setSchema(value);
+      directNeedsReset = true;
     }
     if (transactionOwner != null && transactionOwner == pooled) {
       try (Statement statement = pooled.createStatement()) {
-        statement.execute("SET LOCAL search_path TO " + quoteIdentifier(value));
+        statement.execute("SET LOCAL search_path TO " + SessionSql.quoteIdentifier(value));
       }
     }
     schema = value;
@@ -300,7 +367,7 @@ public final class Router {
   private void pinForSchemaIfNeeded() {
     if (routing && schema != null && autoCommit && !pinned) {
       LOG.debug("schema set in auto-commit mode: connection pinned to direct");
-      pinned = true;
+      pin();
     }
   }
 
@@ -324,9 +391,11 @@ public final class Router {
   public void setHoldability(int value) throws SQLException {
     if (pooled != null) {
       pooled.setHoldability(value);
+      pooledNeedsReset = true;
     }
     if (direct != null) {
       direct.setHoldability(value);
+      directNeedsReset = true;
     }
     holdability = value;
   }
@@ -340,9 +409,11 @@ public final class Router {
   public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
     if (pooled != null) {
       pooled.setTypeMap(map);
+      pooledNeedsReset = true;
     }
     if (direct != null) {
       direct.setTypeMap(map);
+      directNeedsReset = true;
     }
     typeMap = map;
   }
@@ -354,9 +425,11 @@ public final class Router {
   public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
     if (pooled != null) {
       pooled.setClientInfo(name, value);
+      pooledNeedsReset = true;
     }
     if (direct != null) {
       direct.setClientInfo(name, value);
+      directNeedsReset = true;
     }
     if (value == null) {
       clientInfo.remove(name);
@@ -401,7 +474,14 @@ public final class Router {
   }
 
   private Connection open(EndpointKind kind) throws SQLException {
-    Connection connection = connector.open(kind);
+    Connection connection = source.acquire(kind);
+    boolean sessionStateAllowed = !routing || kind == EndpointKind.DIRECT;
+    boolean needsReset =
+        holdability != -1
+            || typeMap != null
+            || !clientInfo.isEmpty()
+            || (sessionStateAllowed && schema != null)
+            || (kind == EndpointKind.DIRECT && pinned);
     try {
       if (!autoCommit) {
         connection.setAutoCommit(false);
@@ -421,55 +501,76 @@ public final class Router {
       if (networkTimeout != -1) {
         connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
       }
-      boolean sessionStateAllowed = !routing || kind == EndpointKind.DIRECT;
       if (sessionStateAllowed && isolation != -1) {
         connection.setTransactionIsolation(isolation);
       }
       if (sessionStateAllowed && schema != null) {
         connection.setSchema(schema);
       }
-      return connection;
     } catch (SQLException | RuntimeException e) {
       try {
-        connection.close();
+        source.release(connection, kind, true);
       } catch (SQLException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
     }
+    if (kind == EndpointKind.DIRECT) {
+      directNeedsReset = needsReset;
+    } else {
+      pooledNeedsReset = needsReset;
+    }
+    return connection;
   }
 
-  /** Closes both physical sessions; the first failure is thrown after both were tried. */
+  /**
+   * Gives both physical sessions back to their source (the driver's closes them); the first failure
+   * is thrown after both were tried.
+   */
   public void close() throws SQLException {
     SQLException failure = null;
-    for (Connection connection : new Connection[] {pooled, direct}) {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
-      }
-    }
+    Connection pooledSession = pooled;
+    Connection directSession = direct;
     pooled = null;
     direct = null;
     transactionOwner = null;
+    if (pooledSession != null) {
+      failure = release(pooledSession, EndpointKind.POOLED, pooledNeedsReset, failure);
+    }
+    if (directSession != null) {
+      failure = release(directSession, EndpointKind.DIRECT, directNeedsReset, failure);
+    }
     if (failure != null) {
       throw failure;
     }
   }
 
+  private SQLException release(
+      Connection session, EndpointKind kind, boolean needsReset, SQLException failure) {
+    try {
+      source.release(session, kind, needsReset);
+      return failure;
+    } catch (SQLException e) {
+      if (failure == null) {
+        return e;
+      }
+      failure.addSuppressed(e);
+      return failure;
+    }
+  }
+
   /** Aborts both physical sessions. */
   public void abort(Executor executor) throws SQLException {
-    if (pooled != null) {
-      pooled.abort(executor);
+    Connection pooledSession = pooled;
+    Connection directSession = direct;
+    pooled = null;
+    direct = null;
+    transactionOwner = null;
+    if (pooledSession != null) {
+      source.abort(pooledSession, EndpointKind.POOLED, executor);
     }
-    if (direct != null) {
-      direct.abort(executor);
+    if (directSession != null) {
+      source.abort(directSession, EndpointKind.DIRECT, executor);
     }
   }
 
@@ -479,13 +580,13 @@ public final class Router {
     }
     StringBuilder sql = new StringBuilder();
     if (isolation != -1) {
-      sql.append("SET TRANSACTION ISOLATION LEVEL ").append(isolationSql(isolation));
+      sql.append("SET TRANSACTION ISOLATION LEVEL ").append(SessionSql.isolation(isolation));
     }
     if (schema != null) {
       if (sql.length() > 0) {
         sql.append("; ");
       }
-      sql.append("SET LOCAL search_path TO ").append(quoteIdentifier(schema));
+      sql.append("SET LOCAL search_path TO ").append(SessionSql.quoteIdentifier(schema));
     }
     try (Statement statement = target.createStatement()) {
       statement.execute(sql.toString());
@@ -499,36 +600,5 @@ public final class Router {
     }
     BaseConnection base = physical.unwrap(BaseConnection.class);
     return base.getTransactionState() != TransactionState.IDLE;
-  }
-
-  private static SQLException refusal(String keyword) {
-    return new SQLException(
-        keyword
-            + " creates session state, which needs the direct endpoint, but this transaction"
-            + " is open on the pooled endpoint (PgBouncer would hand its server connection to"
-            + " another client). Start such a transaction on the direct endpoint: make its first"
-            + " statement carry the hint /* neon:direct */, or call"
-            + " connection.unwrap(NeonConnection.class).pinDirect() before it begins.",
-        REFUSED);
-  }
-
-  private static String isolationSql(int level) throws SQLException {
-    switch (level) {
-      case Connection.TRANSACTION_READ_UNCOMMITTED:
-        return "READ UNCOMMITTED";
-      case Connection.TRANSACTION_READ_COMMITTED:
-        return "READ COMMITTED";
-      case Connection.TRANSACTION_REPEATABLE_READ:
-        return "REPEATABLE READ";
-      case Connection.TRANSACTION_SERIALIZABLE:
-        return "SERIALIZABLE";
-      default:
-        throw new SQLException("Transaction isolation level " + level + " not supported.", "HY024");
-    }
-  }
-
-  /** Quotes a schema name for {@code search_path}, as pgJDBC's setSchema does. */
-  static String quoteIdentifier(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }

@@ -1,92 +1,175 @@
 package dev.neonjdbc.examples;
 
-import dev.neonjdbc.testkit.NeonStack;
-import dev.neonjdbc.testkit.NeonStacks;
+import dev.neonjdbc.datasource.NeonDataSource;
+import dev.neonjdbc.datasource.NeonDataSourceStats;
+import dev.neonjdbc.examples.spring.SpringBootExample;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
- * {@code ./dev demo}: connects through {@code jdbc:neon:} and prints what it connected to.
+ * {@code ./dev demo}: a short tour of {@code jdbc:neon:} through {@link NeonDataSource}. It runs a
+ * scripted workload (a Flyway migration, inserts, a transaction, a LISTEN/NOTIFY round trip, a
+ * temporary table) and prints which endpoint ran each statement, as the server reports it ({@code
+ * inet_server_addr()} is NULL on sessions PgBouncer opened over its Unix socket), and how long it
+ * took.
  *
- * <p>With {@code DATABASE_URL} set (for example the string Neon's console shows), the bare {@code
- * jdbc:neon:} URL reads it from the environment. Otherwise the demo starts the local Neon-shaped
- * stack (PostgreSQL behind PgBouncer, TLS, SCRAM) and pastes a Neon-style {@code
- * postgresql://user:password@host/db} string after {@code jdbc:neon:}.
+ * <p>With {@code DATABASE_URL} set (the string Neon's console shows) it runs there; otherwise on
+ * the local Neon-shaped stack. {@code ./dev demo NAME} runs one example instead: {@code
+ * plain-jdbc}, {@code spring-boot}, {@code flyway}, {@code listen-notify}.
  */
 public final class Demo {
+  private static final String WHERE =
+      "SELECT CASE WHEN inet_server_addr() IS NULL THEN 'pooled' ELSE 'direct' END";
+
+  private final List<String[]> rows = new ArrayList<>();
+
   private Demo() {}
 
-  /** Runs the demo. */
-  public static void main(String[] args) throws SQLException {
-    String url;
-    String shown;
-    if (System.getenv("DATABASE_URL") != null && !System.getenv("DATABASE_URL").isEmpty()) {
-      url = "jdbc:neon:";
-      shown = "jdbc:neon:   (from DATABASE_URL)";
-    } else {
-      System.out.println("Starting the local Neon-shaped stack (PostgreSQL + PgBouncer)...");
-      NeonStack stack = NeonStacks.shared();
-      url =
-          "jdbc:neon:postgresql://"
-              + stack.user()
-              + ":"
-              + stack.password()
-              + "@"
-              + stack.pooledHost()
-              + ":"
-              + stack.pooledPort()
-              + "/"
-              + stack.database()
-              + "?"
-              + stack.sslParameters()
-              + "&directPort="
-              + stack.directPort()
-              + "&application_name=neon-jdbc-demo";
-      shown = url.replace(":" + stack.password() + "@", ":***@");
-      System.out.println(
-          "  pooled endpoint: PgBouncer      " + stack.pooledHost() + ":" + stack.pooledPort());
-      System.out.println(
-          "  direct endpoint: PostgreSQL     " + stack.directHost() + ":" + stack.directPort());
-      System.out.println("  logs:                           " + stack.logDirectory());
-    }
-    System.out.println();
-    System.out.println("URL: " + shown);
-    for (String route : new String[] {"pooled", "direct"}) {
-      String routed = url + (url.contains("?") ? "&" : "?") + "route=" + route;
-      try (Connection connection = DriverManager.getConnection(routed)) {
-        System.out.println();
-        System.out.println("route=" + route + ":");
-        for (Map.Entry<String, String> line : describe(connection).entrySet()) {
-          System.out.printf("  %-22s %s%n", line.getKey(), line.getValue());
+  /** Runs the tour, or the example named by the first argument. */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0) {
+      String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+      switch (args[0]) {
+        case "plain-jdbc" -> PlainJdbcExample.main(rest);
+        case "spring-boot" -> SpringBootExample.main(rest);
+        case "flyway" -> FlywayExample.main(rest);
+        case "listen-notify" -> ListenNotifyExample.main(rest);
+        default -> {
+          System.err.println(
+              "unknown example "
+                  + args[0]
+                  + "; one of plain-jdbc, spring-boot, flyway,"
+                  + " listen-notify");
+          System.exit(2);
         }
+      }
+      return;
+    }
+    new Demo().tour(Target.resolve("neon-jdbc-demo"));
+  }
+
+  private void tour(Target target) throws Exception {
+    System.out.println("URL: " + target.shownUrl());
+    System.out.println();
+    try (NeonDataSource dataSource = new NeonDataSource(target.url())) {
+      long start = System.nanoTime();
+      FlywayExample.migrate(dataSource);
+      NeonDataSourceStats afterMigration = dataSource.stats();
+      add(
+          "migration (Flyway V1, V2)",
+          "advisory lock + DDL",
+          afterMigration.pins() > 0 ? "direct (pinned)" : "?",
+          start);
+
+      try (Connection connection = dataSource.getConnection()) {
+        judged(connection, "insert", "INSERT INTO example_notes (body) VALUES ('one'), ('two')");
+        judged(connection, "select", "SELECT count(*) FROM example_notes");
+
+        connection.setAutoCommit(false);
+        start = System.nanoTime();
+        judgedQuietly(connection, "INSERT INTO example_notes (body) VALUES ('in a transaction')");
+        String where =
+            judgedQuietly(connection, "UPDATE example_notes SET body = upper(body) WHERE id = 1");
+        connection.commit();
+        add("transaction (2 statements)", "INSERT, UPDATE, COMMIT", where, start);
+        connection.setAutoCommit(true);
+
+        judged(connection, "ddl", "ALTER TABLE example_notes ADD COLUMN IF NOT EXISTS tag text");
+      }
+
+      try (Connection listener = dataSource.getConnection();
+          Connection sender = dataSource.getConnection()) {
+        judged(listener, "listen (pins)", "LISTEN demo_channel");
+        judged(sender, "notify", "NOTIFY demo_channel, 'hello'");
+        start = System.nanoTime();
+        PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(5_000);
+        add(
+            "notification received",
+            "getNotifications",
+            received != null && received.length > 0 ? "direct (pinned)" : "none received",
+            start);
+      }
+
+      try (Connection connection = dataSource.getConnection()) {
+        judged(connection, "temp table (pins)", "CREATE TEMP TABLE demo_scratch (id int)");
+        judged(connection, "insert into temp", "INSERT INTO demo_scratch VALUES (1)");
+        judged(connection, "reset (unpins)", "DISCARD ALL");
+        judged(connection, "select after reset", "SELECT 1");
+      }
+
+      try (Connection connection = dataSource.getConnection()) {
+        judged(connection, "cleanup ddl", "DROP TABLE example_notes, example_schema_history");
+      }
+      print();
+      NeonDataSourceStats stats = dataSource.stats();
+      System.out.println();
+      System.out.printf(
+          "statements: %d pooled, %d direct; sessions opened: %d pooled, %d direct;"
+              + " pins: %d; direct borrows: %d (held %d ms in total)%n",
+          stats.pooledStatements(),
+          stats.directStatements(),
+          stats.pooledConnects(),
+          stats.directConnects(),
+          stats.pins(),
+          stats.directBorrows(),
+          stats.directBorrowTime().toMillis());
+    }
+  }
+
+  /** Runs {@code sql} followed by the server-side endpoint check, in one routed string. */
+  private void judged(Connection connection, String step, String sql) throws SQLException {
+    long start = System.nanoTime();
+    String where = judgedQuietly(connection, sql);
+    add(step, firstWords(sql), where, start);
+  }
+
+  private static String judgedQuietly(Connection connection, String sql) throws SQLException {
+    // One string takes one route (the strongest of its statements), so the check runs on the
+    // session that ran the statement.
+    try (Statement statement = connection.createStatement()) {
+      boolean isResult = statement.execute(sql + "; " + WHERE);
+      String where = "?";
+      while (true) {
+        if (isResult) {
+          try (ResultSet rs = statement.getResultSet()) {
+            if (rs.next()) {
+              where = rs.getString(1);
+            }
+          }
+        } else if (statement.getUpdateCount() == -1) {
+          return where;
+        }
+        isResult = statement.getMoreResults();
       }
     }
   }
 
-  private static Map<String, String> describe(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "select current_user, current_database(), split_part(version(), ' ', 2),"
-                    + " coalesce(host(inet_server_addr()), 'unix socket (via PgBouncer)'),"
-                    + " pg_backend_pid(),"
-                    + " coalesce((select version from pg_stat_ssl where pid = pg_backend_pid()),"
-                    + " 'none')")) {
-      rs.next();
-      Map<String, String> lines = new LinkedHashMap<>();
-      lines.put("user", rs.getString(1));
-      lines.put("database", rs.getString(2));
-      lines.put("server version", rs.getString(3));
-      lines.put("server address", rs.getString(4));
-      lines.put("backend pid", rs.getString(5));
-      lines.put("backend TLS", rs.getString(6));
-      lines.put("driver", connection.getMetaData().getDriverName());
-      return lines;
+  private void add(String step, String kind, String endpoint, long startNanos) {
+    double millis = (System.nanoTime() - startNanos) / 1e6;
+    rows.add(new String[] {step, kind, endpoint, String.format("%8.1f ms", millis)});
+  }
+
+  private void print() {
+    String format = "%-28s %-26s %-16s %s%n";
+    System.out.printf(format, "step", "statement kind", "endpoint", "time");
+    System.out.printf(format, "----", "--------------", "--------", "----");
+    for (String[] row : rows) {
+      System.out.printf(format, (Object[]) row);
     }
+  }
+
+  private static String firstWords(String sql) {
+    String[] words = sql.split("\\s+");
+    String kind = words[0] + (words.length > 1 ? " " + words[1] : "");
+    if (words.length > 2 && words[1].equalsIgnoreCase("TEMP")) {
+      kind += " " + words[2];
+    }
+    return kind.replace(",", "");
   }
 }

@@ -1,0 +1,261 @@
+package dev.neonjdbc.datasource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.neonjdbc.config.ConnectionSettings;
+import dev.neonjdbc.config.EndpointKind;
+import dev.neonjdbc.config.Environment;
+import dev.neonjdbc.config.NeonProperty;
+import dev.neonjdbc.jdbc.RoutingConnection;
+import dev.neonjdbc.routing.PhysicalConnector;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started {@link NeonDataSource}: the resolved settings, the HikariCP pools its client pooling
+ * policy asks for, the counters and the JMX registration. Created once, on first use.
+ */
+final class DataSourceRuntime implements NeonDataSourceMXBean {
+  private static final Logger LOG = LoggerFactory.getLogger(DataSourceRuntime.class);
+
+  private final String poolName;
+  private final String clientPooling;
+  private final PhysicalConnector connector;
+  private final Counters counters = new Counters();
+  private final EndpointDataSource pooledEndpoint;
+  private final EndpointDataSource directEndpoint;
+  private final HikariDataSource pooledPool;
+  private final HikariDataSource directPool;
+  private final Set<LogicalSessions> unpooledHolders = ConcurrentHashMap.newKeySet();
+  private final ObjectName objectName;
+  private volatile boolean closed;
+
+  DataSourceRuntime(String url, Properties info, PoolSettings pools) throws SQLException {
+    ConnectionSettings settings = ConnectionSettings.parse(url, info, Environment.system());
+    this.poolName = pools.poolName();
+    this.clientPooling = NeonProperty.CLIENT_POOLING.getChoice(settings.neonProperties());
+    this.connector = PhysicalConnector.forSettings(settings);
+    this.pooledEndpoint = new EndpointDataSource(connector, EndpointKind.POOLED, counters);
+    this.directEndpoint = new EndpointDataSource(connector, EndpointKind.DIRECT, counters);
+    boolean poolDirect = !clientPooling.equals("off");
+    boolean poolPooled = clientPooling.equals("on");
+    this.directPool = poolDirect ? pools.directPool(directEndpoint) : null;
+    HikariDataSource pooled = null;
+    try {
+      pooled = poolPooled ? pools.pooledPool(pooledEndpoint) : null;
+    } catch (RuntimeException e) {
+      if (directPool != null) {
+        directPool.close();
+      }
+      throw e;
+    }
+    this.pooledPool = pooled;
+    this.objectName = pools.registerMbeans() ? register() : null;
+    LOG.debug(
+        "NeonDataSource {} started: clientPooling={}, {}",
+        poolName,
+        clientPooling,
+        settings.maskedUrl());
+  }
+
+  private ObjectName register() {
+    try {
+      ObjectName name =
+          new ObjectName("dev.neonjdbc:type=NeonDataSource,name=" + ObjectName.quote(poolName));
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      if (server.isRegistered(name)) {
+        LOG.warn("an MBean named {} is registered already; pool names should be unique", name);
+        return null;
+      }
+      server.registerMBean(this, name);
+      return name;
+    } catch (JMException e) {
+      LOG.warn("could not register the NeonDataSource MBean for {}", poolName, e);
+      return null;
+    }
+  }
+
+  Connection newConnection() throws SQLException {
+    checkOpen();
+    return RoutingConnection.open(connector, new LogicalSessions(this), counters);
+  }
+
+  void checkOpen() throws SQLException {
+    if (closed) {
+      throw new SQLException("NeonDataSource " + poolName + " has been closed.", "08003");
+    }
+  }
+
+  HikariDataSource pool(EndpointKind kind) {
+    return kind == EndpointKind.DIRECT ? directPool : pooledPool;
+  }
+
+  EndpointDataSource endpoint(EndpointKind kind) {
+    return kind == EndpointKind.DIRECT ? directEndpoint : pooledEndpoint;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  void track(LogicalSessions sessions) {
+    unpooledHolders.add(sessions);
+  }
+
+  void untrack(LogicalSessions sessions) {
+    unpooledHolders.remove(sessions);
+  }
+
+  /**
+   * Turns HikariCP's "Connection is not available" into a message that says which pool ran dry and
+   * what to do, or into the connect error when the endpoint refused.
+   */
+  SQLException explainBorrowFailure(EndpointKind kind, SQLTransientConnectionException e) {
+    if (e.getCause() instanceof SQLException) {
+      SQLException cause = (SQLException) e.getCause();
+      return new SQLTransientConnectionException(
+          "Could not open a " + kind.label() + " session: " + cause.getMessage(),
+          cause.getSQLState(),
+          e);
+    }
+    HikariDataSource pool = pool(kind);
+    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    String usage =
+        bean == null
+            ? ""
+            : " (" + bean.getActiveConnections() + " of " + pool.getMaximumPoolSize() + " in use)";
+    String advice =
+        kind == EndpointKind.DIRECT
+            ? " Pinned connections (LISTEN, temporary tables, session SET) and open direct"
+                + " transactions hold their direct session until they end: close them sooner, or"
+                + " raise directPoolMaximumSize."
+            : " Close connections sooner, or raise pooledPoolMaximumSize.";
+    return new SQLTransientConnectionException(
+        "No "
+            + kind.label()
+            + " session became free within "
+            + pool.getConnectionTimeout()
+            + " ms: the "
+            + kind.label()
+            + " pool "
+            + pool.getPoolName()
+            + " is exhausted"
+            + usage
+            + "."
+            + advice,
+        "08001",
+        e);
+  }
+
+  HikariPoolMXBean directPoolMXBean() {
+    return directPool == null ? null : directPool.getHikariPoolMXBean();
+  }
+
+  HikariPoolMXBean pooledPoolMXBean() {
+    return pooledPool == null ? null : pooledPool.getHikariPoolMXBean();
+  }
+
+  NeonDataSourceStats stats() {
+    return counters.snapshot();
+  }
+
+  /** Closes the pools (HikariCP ends their threads and sessions) and the unpooled sessions. */
+  void close() {
+    closed = true;
+    if (objectName != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(objectName);
+      } catch (JMException e) {
+        LOG.debug("could not unregister {}", objectName, e);
+      }
+    }
+    for (LogicalSessions sessions : unpooledHolders) {
+      sessions.closeUnpooled();
+    }
+    unpooledHolders.clear();
+    if (directPool != null) {
+      directPool.close();
+    }
+    if (pooledPool != null) {
+      pooledPool.close();
+    }
+  }
+
+  // ---- NeonDataSourceMXBean ------------------------------------------------------------------
+
+  @Override
+  public String getClientPooling() {
+    return clientPooling;
+  }
+
+  @Override
+  public long getPooledStatements() {
+    return stats().pooledStatements();
+  }
+
+  @Override
+  public long getDirectStatements() {
+    return stats().directStatements();
+  }
+
+  @Override
+  public long getPooledConnects() {
+    return stats().pooledConnects();
+  }
+
+  @Override
+  public long getDirectConnects() {
+    return stats().directConnects();
+  }
+
+  @Override
+  public long getPins() {
+    return stats().pins();
+  }
+
+  @Override
+  public long getRefusals() {
+    return stats().refusals();
+  }
+
+  @Override
+  public long getDirectBorrows() {
+    return stats().directBorrows();
+  }
+
+  @Override
+  public long getDirectBorrowMillis() {
+    return stats().directBorrowTime().toMillis();
+  }
+
+  @Override
+  public long getMaxDirectBorrowMillis() {
+    return stats().maxDirectBorrowTime().toMillis();
+  }
+
+  @Override
+  public int getActiveDirectSessions() {
+    HikariPoolMXBean bean = directPoolMXBean();
+    return bean == null ? 0 : bean.getActiveConnections();
+  }
+
+  @Override
+  public int getIdleDirectSessions() {
+    HikariPoolMXBean bean = directPoolMXBean();
+    return bean == null ? 0 : bean.getIdleConnections();
+  }
+
+  String clientPooling() {
+    return clientPooling;
+  }
+}

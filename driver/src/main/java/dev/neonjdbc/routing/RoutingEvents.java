@@ -1,0 +1,22 @@
+package dev.neonjdbc.routing;
+
+import dev.neonjdbc.config.EndpointKind;
+
+/**
+ * What a {@link Router} reports as it routes, for counters (JMX, {@code NeonDataSource.stats()}).
+ * Called on the hot path: implementations must be cheap and must not throw.
+ */
+public interface RoutingEvents {
+
+  /** Reports nothing. */
+  RoutingEvents NONE = new RoutingEvents() {};
+
+  /** A statement is about to run on the endpoint of {@code kind}. */
+  default void statementRouted(EndpointKind kind) {}
+
+  /** The logical connection became pinned to its direct session. */
+  default void pinned() {}
+
+  /** A statement (or {@code pinDirect()}) was refused inside a pooled transaction. */
+  default void refused() {}
+}

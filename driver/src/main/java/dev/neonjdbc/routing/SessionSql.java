@@ -1,0 +1,42 @@
+package dev.neonjdbc.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** SQL text and messages the router sends or throws. */
+final class SessionSql {
+  private SessionSql() {}
+
+  /** The refusal of a pinning statement inside a pooled transaction (SQLState 0A000). */
+  static SQLException refusal(String keyword) {
+    return new SQLException(
+        keyword
+            + " creates session state, which needs the direct endpoint, but this transaction"
+            + " is open on the pooled endpoint (PgBouncer would hand its server connection to"
+            + " another client). Start such a transaction on the direct endpoint: make its first"
+            + " statement carry the hint /* neon:direct */, or call"
+            + " connection.unwrap(NeonConnection.class).pinDirect() before it begins.",
+        Router.REFUSED);
+  }
+
+  /** The SQL name of a JDBC isolation level; HY024 for an unknown one. */
+  static String isolation(int level) throws SQLException {
+    switch (level) {
+      case Connection.TRANSACTION_READ_UNCOMMITTED:
+        return "READ UNCOMMITTED";
+      case Connection.TRANSACTION_READ_COMMITTED:
+        return "READ COMMITTED";
+      case Connection.TRANSACTION_REPEATABLE_READ:
+        return "REPEATABLE READ";
+      case Connection.TRANSACTION_SERIALIZABLE:
+        return "SERIALIZABLE";
+      default:
+        throw new SQLException("Transaction isolation level " + level + " not supported.", "HY024");
+    }
+  }
+
+  /** Quotes a schema name for {@code search_path}, as pgJDBC's setSchema does. */
+  static String quoteIdentifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+}
