@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.framing.BinaryFrame;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ServerHandshake;
 import org.java_websocket.protocols.Protocol;
@@ -27,7 +28,6 @@ import org.java_websocket.protocols.Protocol;
 final class TunnelClient extends WebSocketClient {
   private final TunnelUrl url;
   private final InboundBuffer inbound;
-  private final SendWindow window;
   private final StartupPipeline pipeline;
   private final CountDownLatch opened = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -37,18 +37,12 @@ final class TunnelClient extends WebSocketClient {
   private volatile Exception lastError;
   private volatile String closeDescription;
 
-  TunnelClient(
-      TunnelUrl url,
-      Socket network,
-      InboundBuffer inbound,
-      SendWindow window,
-      StartupPipeline pipeline) {
+  TunnelClient(TunnelUrl url, Socket network, InboundBuffer inbound, StartupPipeline pipeline) {
     super(
         url.uri(),
         new Draft_6455(List.of(), List.of(new Protocol("")), TunnelConfig.MAX_INBOUND_FRAME_BYTES));
     this.url = url;
     this.inbound = inbound;
-    this.window = window;
     this.pipeline = pipeline;
     setConnectionLostTimeout(0);
     setTcpNoDelay(true);
@@ -116,6 +110,18 @@ final class TunnelClient extends WebSocketClient {
     }
   }
 
+  /**
+   * {@code payload} as one masked binary frame, ready for the network. Uses the connection's own
+   * draft (which knows it is the client's and masks).
+   */
+  ByteBuffer binaryFrame(ByteBuffer payload) {
+    BinaryFrame frame = new BinaryFrame();
+    frame.setPayload(payload);
+    frame.setFin(true);
+    frame.setTransferemasked(true);
+    return getConnection().getDraft().createBinaryFrame(frame);
+  }
+
   boolean isTunnelOpen() {
     return open && !closingLocally && closed.getCount() > 0;
   }
@@ -133,7 +139,6 @@ final class TunnelClient extends WebSocketClient {
       TunnelException refused = pipeline.inbound(bytes);
       if (refused != null) {
         inbound.end(refused);
-        window.close();
         close(CloseFrame.POLICY_VALIDATION, "authentication method mismatch");
         return;
       }
@@ -148,7 +153,6 @@ final class TunnelClient extends WebSocketClient {
             "the WebSocket server "
                 + url
                 + " sent a text frame; the Postgres tunnel carries binary frames only"));
-    window.close();
     close(CloseFrame.REFUSE, "text frames are not part of the Postgres tunnel");
   }
 
@@ -164,7 +168,6 @@ final class TunnelClient extends WebSocketClient {
       }
     }
     inbound.end(failure);
-    window.close();
     opened.countDown();
     closed.countDown();
   }

@@ -11,7 +11,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
 
 /**
  * A {@link Socket} whose bytes travel in binary WebSocket frames. Created unconnected; {@link
@@ -21,16 +20,15 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
  * <p>Afterwards it behaves like a TCP socket as pgJDBC uses one: {@code SO_TIMEOUT} bounds reads
  * with {@link SocketTimeoutException} and leaves the socket usable; output is buffered until {@code
  * flush()}, which sends one frame (larger flushes go out in frames of {@value
- * TunnelConfig#MAX_OUTBOUND_FRAME_BYTES} bytes); a full send window blocks the writer; the server's
- * normal close is the end of stream, any other close or error fails both directions. {@link
- * #close()} sends a close frame and waits briefly for the answer; with {@code SO_LINGER} 0 it drops
- * the connection at once.
+ * TunnelConfig#MAX_OUTBOUND_FRAME_BYTES} bytes) from the caller's thread, blocking while the
+ * network is full; the server's normal close is the end of stream, any other close or error fails
+ * both directions. {@link #close()} sends a close frame and waits briefly for the answer; with
+ * {@code SO_LINGER} 0 it drops the connection at once.
  */
 final class WebSocketTunnelSocket extends Socket {
   private final TunnelConfig config;
   private final Object stateLock = new Object();
   private final InboundBuffer inbound = new InboundBuffer(TunnelConfig.RECEIVE_WINDOW_BYTES);
-  private final SendWindow window = new SendWindow(TunnelConfig.SEND_WINDOW_BYTES);
   private final TunnelInputStream input = new TunnelInputStream();
   private final TunnelOutputStream output = new TunnelOutputStream();
   private volatile int soTimeout;
@@ -42,6 +40,7 @@ final class WebSocketTunnelSocket extends Socket {
   private SocketAddress localBind;
   private InetSocketAddress remote;
   private Socket network;
+  private WireSocket wire;
   private TunnelClient client;
   private StartupPipeline pipeline;
   private boolean connecting;
@@ -99,13 +98,14 @@ final class WebSocketTunnelSocket extends Socket {
       }
       StartupPipeline startup =
           config.pipelineConnect() ? new StartupPipeline(config.password()) : null;
-      TunnelClient tunnel =
-          new TunnelClient(url, new MeteredSocket(opened, window), inbound, window, startup);
+      WireSocket wireSocket = new WireSocket(opened);
+      TunnelClient tunnel = new TunnelClient(url, wireSocket, inbound, startup);
       synchronized (stateLock) {
         if (closed) {
           throw new SocketException("Socket is closed");
         }
         network = opened;
+        wire = wireSocket;
         client = tunnel;
         pipeline = startup;
       }
@@ -189,7 +189,6 @@ final class WebSocketTunnelSocket extends Socket {
       abortive = lingerSeconds == 0 || !connected;
     }
     inbound.discard();
-    window.close();
     if (tunnel == null) {
       abort();
       return;
@@ -211,7 +210,6 @@ final class WebSocketTunnelSocket extends Socket {
       tunnel = client;
     }
     inbound.end(new SocketException("Socket closed"));
-    window.close();
     if (tunnel != null) {
       tunnel.markClosingLocally();
     }
@@ -482,12 +480,14 @@ final class WebSocketTunnelSocket extends Socket {
 
     private void send(byte[] bytes, int offset, int length) throws IOException {
       TunnelClient tunnel;
+      WireSocket target;
       StartupPipeline startup;
       synchronized (stateLock) {
         if (closed) {
           throw new SocketException("Socket is closed");
         }
         tunnel = client;
+        target = wire;
         startup = pipeline;
       }
       if (!tunnel.isTunnelOpen()) {
@@ -500,17 +500,9 @@ final class WebSocketTunnelSocket extends Socket {
       if (!payload.hasRemaining()) {
         return;
       }
-      window.acquire(SendWindow.frameBytes(payload.remaining()));
-      try {
-        // Java-WebSocket copies (and masks) the payload into its frame before send returns, so
-        // the buffer can be reused at once.
-        tunnel.send(payload);
-      } catch (WebsocketNotConnectedException e) {
-        SocketException closedError =
-            new SocketException("the WebSocket tunnel to " + tunnel.getURI() + " is closed");
-        closedError.initCause(e);
-        throw closedError;
-      }
+      // The frame is a masked copy, so the buffer can be reused at once; the write blocks while
+      // the network is full (backpressure, as on TCP).
+      target.writeFrame(tunnel.binaryFrame(payload));
     }
   }
 }

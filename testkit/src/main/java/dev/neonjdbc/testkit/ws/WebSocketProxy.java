@@ -14,8 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +22,6 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>binary frames only: a text frame closes the WebSocket with 1003;
  *   <li>when the target closes the TCP connection, the WebSocket is closed (1000), and the other
  *       way round;
- *   <li>optional TLS ({@code wss://}) from PEM files, e.g. the kit's CA-signed certificate.
+ *   <li>optional TLS ({@code wss://}) from PEM files, e.g. the kit's CA-signed certificate,
+ *       terminated by the JDK's TLS server in front of the WebSocket server (see {@link TlsFront}).
  * </ul>
  *
  * <p>Each tunnel has one daemon thread copying TCP to WebSocket (bounded: it waits while the client
@@ -52,20 +50,10 @@ public final class WebSocketProxy implements AutoCloseable {
   private static final int TARGET_CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final AtomicInteger PROXY_IDS = new AtomicInteger();
 
-  static {
-    // Java-WebSocket's server-side TLS channel asserts a handshake state that TLS 1.3 legitimately
-    // reaches (its issue #190); with assertions on (as under Surefire) the selector thread dies.
-    // The code after the assertion handles the state, so the assertion is switched off for it.
-    ClassLoader loader = WebSocketServer.class.getClassLoader();
-    if (loader != null) {
-      loader.setPackageAssertionStatus("org.java_websocket", false);
-    }
-  }
-
   private final ProxyServer server;
   private final boolean secure;
   private final String host;
-  private final ExecutorService tlsTasks;
+  private final TlsFront tlsFront;
   private final String sourceAddress;
   private final AtomicInteger openTunnels = new AtomicInteger();
   private final AtomicLong tunnelsOpened = new AtomicLong();
@@ -74,19 +62,22 @@ public final class WebSocketProxy implements AutoCloseable {
     this.host = builder.listenAddress;
     this.secure = builder.tls != null;
     this.sourceAddress = builder.sourceAddress;
-    this.server = new ProxyServer(builder);
+    // With TLS, the WebSocket server listens on a private loopback port behind a TLS front.
+    this.server =
+        new ProxyServer(
+            builder, secure ? "127.0.0.1" : builder.listenAddress, secure ? 0 : builder.listenPort);
+    this.server.start();
+    this.server.awaitStart();
     if (secure) {
-      int id = PROXY_IDS.incrementAndGet();
-      this.tlsTasks =
-          Executors.newSingleThreadExecutor(
-              task -> {
-                Thread thread = new Thread(task, "ws-proxy-" + id + "-tls");
-                thread.setDaemon(true);
-                return thread;
-              });
-      server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(builder.tls, tlsTasks));
+      try {
+        this.tlsFront =
+            new TlsFront(builder.tls, builder.listenAddress, builder.listenPort, server.getPort());
+      } catch (IOException e) {
+        close();
+        throw new NeonStackException("the WebSocket proxy cannot listen for TLS: " + e, e);
+      }
     } else {
-      this.tlsTasks = null;
+      this.tlsFront = null;
     }
   }
 
@@ -97,7 +88,7 @@ public final class WebSocketProxy implements AutoCloseable {
 
   /** The port the proxy listens on. */
   public int port() {
-    return server.getPort();
+    return tlsFront != null ? tlsFront.port() : server.getPort();
   }
 
   /** Whether the proxy speaks {@code wss://}. */
@@ -139,6 +130,9 @@ public final class WebSocketProxy implements AutoCloseable {
    * listening.
    */
   public void kill() {
+    if (tlsFront != null) {
+      tlsFront.close();
+    }
     for (WebSocket connection : server.getConnections()) {
       if (connection instanceof WebSocketImpl impl) {
         impl.closeConnection(CloseFrame.ABNORMAL_CLOSE, "proxy killed", false);
@@ -165,8 +159,8 @@ public final class WebSocketProxy implements AutoCloseable {
         tunnel.closeTarget();
       }
     }
-    if (tlsTasks != null) {
-      tlsTasks.shutdownNow();
+    if (tlsFront != null) {
+      tlsFront.close();
     }
   }
 
@@ -242,10 +236,7 @@ public final class WebSocketProxy implements AutoCloseable {
         LOG.info("ws proxy: cannot bind {}, tunnels come from the default address", sourceAddress);
         sourceAddress = null;
       }
-      WebSocketProxy proxy = new WebSocketProxy(this);
-      proxy.server.start();
-      proxy.server.awaitStart();
-      return proxy;
+      return new WebSocketProxy(this);
     }
 
     private static boolean canBind(String address) {
@@ -340,8 +331,8 @@ public final class WebSocketProxy implements AutoCloseable {
     private volatile Exception startFailure;
     private final int id = PROXY_IDS.incrementAndGet();
 
-    ProxyServer(Builder builder) {
-      super(new InetSocketAddress(builder.listenAddress, builder.listenPort), 2);
+    ProxyServer(Builder builder, String listenAddress, int listenPort) {
+      super(new InetSocketAddress(listenAddress, listenPort), 2);
       this.fixedTarget = builder.fixedTarget;
       this.addressParameter = builder.addressParameter;
       this.sourceAddress = builder.sourceAddress;

@@ -8,23 +8,32 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 
 /**
- * The already connected (and, for {@code wss}, TLS-wrapped) network socket handed to
- * Java-WebSocket. It reports every byte the client's writer thread puts on the network to the
- * {@link SendWindow}, which is how writers learn that space is free again.
+ * The already connected (and, for {@code wss}, TLS-wrapped) network socket, shared by
+ * Java-WebSocket's client and the tunnel's writers.
+ *
+ * <p>Data frames are written by the application's thread itself ({@link #writeFrame}), not queued
+ * for the client's writer thread: no thread hand-off per flush, and a full network send buffer
+ * blocks the writer exactly as a TCP socket would (Java-WebSocket's own queue has no bound). The
+ * client's writer thread still sends the handshake, close and pong frames; every write is one whole
+ * frame under one lock, so frames never interleave.
  *
  * <p>Only what Java-WebSocket's client uses is delegated; it never connects or binds this socket.
  */
-final class MeteredSocket extends Socket {
+final class WireSocket extends Socket {
   private final Socket network;
-  private final SendWindow window;
   private final OutputStream output;
 
-  MeteredSocket(Socket network, SendWindow window) throws IOException {
+  WireSocket(Socket network) throws IOException {
     this.network = network;
-    this.window = window;
-    this.output = new MeteredOutputStream(network.getOutputStream());
+    this.output = new FrameOutputStream(network.getOutputStream());
+  }
+
+  /** Writes one complete frame, blocking while the network cannot take it. */
+  void writeFrame(ByteBuffer frame) throws IOException {
+    output.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
   }
 
   @Override
@@ -109,24 +118,29 @@ final class MeteredSocket extends Socket {
 
   @Override
   public String toString() {
-    return "MeteredSocket[" + network + "]";
+    return "WireSocket[" + network + "]";
   }
 
-  private final class MeteredOutputStream extends FilterOutputStream {
-    MeteredOutputStream(OutputStream out) {
+  /** Each write is a whole frame (Java-WebSocket writes one frame per call) and is atomic. */
+  private static final class FrameOutputStream extends FilterOutputStream {
+    FrameOutputStream(OutputStream out) {
       super(out);
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
       out.write(bytes, offset, length);
-      window.written(length);
+      out.flush();
     }
 
     @Override
-    public void write(int b) throws IOException {
+    public synchronized void write(int b) throws IOException {
       out.write(b);
-      window.written(1);
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+      out.flush();
     }
   }
 }
