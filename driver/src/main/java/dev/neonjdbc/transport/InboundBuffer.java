@@ -149,16 +149,6 @@ final class InboundBuffer {
     }
   }
 
-  /** Whether the stream has ended (by the server, an error, or a local close). */
-  boolean isEnded() {
-    lock.lock();
-    try {
-      return ended || discarded;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** A fresh exception per reader, so each stack trace shows where that read failed. */
   private static IOException copyOf(IOException failure) {
     if (failure instanceof TunnelException) {

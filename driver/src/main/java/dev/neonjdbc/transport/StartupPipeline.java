@@ -100,11 +100,6 @@ final class StartupPipeline {
             + " Set webSocketPipelineConnect=false for it.");
   }
 
-  /** Whether the password was sent ahead and the server's request for it has been seen. */
-  boolean isSettled() {
-    return phase == Phase.DONE;
-  }
-
   private static String describe(int request) {
     return switch (request) {
       case 0 -> "no password at all (trust authentication)";
