@@ -6,6 +6,7 @@ import dev.neonjdbc.config.Endpoint;
 import dev.neonjdbc.config.EndpointKind;
 import dev.neonjdbc.config.NeonProperty;
 import dev.neonjdbc.config.RouteMode;
+import dev.neonjdbc.transport.WebSocketTransport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -35,6 +36,7 @@ public final class PhysicalConnector {
     this.settings = settings;
     this.directProperties = settings.pgjdbcProperties();
     this.pooledProperties = pooledProperties(settings);
+    WebSocketTransport.apply(settings, pooledProperties, directProperties);
   }
 
   /** A connector for the endpoints of {@code settings}. */
@@ -76,7 +78,8 @@ public final class PhysicalConnector {
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {
-      throw explain(e, kind, endpoint, properties);
+      throw explain(
+          WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties);
     }
   }
 

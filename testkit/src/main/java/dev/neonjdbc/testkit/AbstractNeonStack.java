@@ -1,5 +1,6 @@
 package dev.neonjdbc.testkit;
 
+import dev.neonjdbc.testkit.ws.WebSocketProxy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ public abstract class AbstractNeonStack implements NeonStack {
   private static final Driver PGJDBC = new org.postgresql.Driver();
 
   private final StackDescription description;
+  private WebSocketProxy webSocketProxy;
+  private WebSocketProxy secureWebSocketProxy;
 
   /** Creates a stack view over {@code description}. */
   protected AbstractNeonStack(StackDescription description) {
@@ -271,6 +274,49 @@ public abstract class AbstractNeonStack implements NeonStack {
 
   private static String hostForUrl(String host) {
     return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /**
+   * The local address the kit's WebSocket proxies connect from, so that the server can treat
+   * tunnelled logins apart ({@code pg_hba.conf}); {@code null} for the default address.
+   */
+  protected String tunnelSourceAddress() {
+    return null;
+  }
+
+  @Override
+  public synchronized WebSocketProxy webSocketProxy() {
+    if (webSocketProxy == null) {
+      webSocketProxy = stopAtExit(WebSocketProxy.builder().sourceAddress(tunnelSourceAddress()));
+    }
+    return webSocketProxy;
+  }
+
+  @Override
+  public synchronized WebSocketProxy secureWebSocketProxy() {
+    if (secureWebSocketProxy == null) {
+      if (serverCertificate() == null) {
+        throw new UnsupportedOperationException(
+            "the " + providerName() + " stack has no certificate for a wss:// proxy");
+      }
+      secureWebSocketProxy =
+          stopAtExit(
+              WebSocketProxy.builder()
+                  .tls(serverCertificate(), serverKey())
+                  .sourceAddress(tunnelSourceAddress()));
+    }
+    return secureWebSocketProxy;
+  }
+
+  @Override
+  public boolean tunnelUsesCleartextPassword() {
+    return tunnelSourceAddress() != null && webSocketProxy().sourceAddress() != null;
+  }
+
+  private static WebSocketProxy stopAtExit(WebSocketProxy.Builder builder) {
+    WebSocketProxy proxy = builder.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "neon-testkit-ws-proxy-stop"));
+    return proxy;
   }
 
   @Override

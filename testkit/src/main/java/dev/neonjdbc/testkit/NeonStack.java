@@ -1,8 +1,11 @@
 package dev.neonjdbc.testkit;
 
+import dev.neonjdbc.testkit.relay.LatencyRelay;
+import dev.neonjdbc.testkit.ws.WebSocketProxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -171,4 +174,56 @@ public interface NeonStack {
    * is {@code system}. The map is unmodifiable and ordered.
    */
   Map<String, String> environment();
+
+  // ---- WebSocket tunnel: the kit's proxies and the latency relay ----
+
+  /**
+   * The kit's plain WebSocket proxy ({@code ws://127.0.0.1:PORT}, Neon wsproxy style {@code
+   * /v1?address=host:port}), started on first use and stopped at exit. Do not close it.
+   */
+  WebSocketProxy webSocketProxy();
+
+  /**
+   * The kit's TLS WebSocket proxy ({@code wss://}, certificate {@link #serverCertificate()} from
+   * the kit's CA, wsproxy style), started on first use and stopped at exit. Do not close it.
+   */
+  WebSocketProxy secureWebSocketProxy();
+
+  /** Port of {@link #webSocketProxy()}. */
+  default int webSocketProxyPort() {
+    return webSocketProxy().port();
+  }
+
+  /**
+   * {@code webSocketUrl} template for {@link #webSocketProxy()}: {@code
+   * ws://127.0.0.1:PORT/v1?address={host}:{port}}.
+   */
+  default String webSocketUrlTemplate() {
+    return webSocketProxy().urlTemplate();
+  }
+
+  /**
+   * {@code webSocketUrl} template for {@link #secureWebSocketProxy()}: {@code
+   * wss://127.0.0.1:PORT/v1?address={host}:{port}} (verify it with {@link #caCertificate()}; the
+   * certificate names {@code 127.0.0.1}).
+   */
+  default String secureWebSocketUrlTemplate() {
+    return secureWebSocketProxy().urlTemplate();
+  }
+
+  /**
+   * Whether logins through the kit's proxies to the direct endpoint get cleartext {@code password}
+   * authentication, as Neon's proxy asks (so {@code webSocketPipelineConnect} applies). The local
+   * provider arranges it with a {@code pg_hba.conf} rule for the proxies' source address; the
+   * pooled endpoint (PgBouncer) always asks for SCRAM.
+   */
+  boolean tunnelUsesCleartextPassword();
+
+  /**
+   * Starts a {@link LatencyRelay} to {@code host:port} adding {@code roundTrip} per round trip. The
+   * caller closes it.
+   */
+  default LatencyRelay latencyRelay(String host, int port, Duration roundTrip) {
+    return LatencyRelay.withRoundTrip(host, port, roundTrip);
+  }
 }

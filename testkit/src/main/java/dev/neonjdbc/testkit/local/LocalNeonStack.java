@@ -214,6 +214,12 @@ public final class LocalNeonStack extends AbstractNeonStack {
     }
   }
 
+  /** Tunnelled logins come from here; {@code pg_hba.conf} gives them cleartext passwords. */
+  @Override
+  protected String tunnelSourceAddress() {
+    return LocalPostgres.TUNNEL_SOURCE_ADDRESS;
+  }
+
   @Override
   protected String pooledSessionQuery() {
     return "SELECT inet_server_addr() IS NULL";

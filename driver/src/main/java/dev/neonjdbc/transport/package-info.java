@@ -1,0 +1,13 @@
+/**
+ * The WebSocket transport ({@code transport=websocket}): pgJDBC's protocol carried in binary
+ * WebSocket frames, as Neon's serverless driver does over {@code wss://HOST/v2}.
+ *
+ * <p>{@link dev.neonjdbc.transport.WebSocketTransport} turns the {@code jdbc:neon:} settings into
+ * pgJDBC properties ({@code socketFactory}, inner {@code sslmode=disable}) and refuses unsafe or
+ * impossible combinations before anything is sent. pgJDBC then creates a {@link
+ * dev.neonjdbc.transport.WebSocketSocketFactory} per connection (and per cancel request), whose
+ * sockets open the WebSocket in {@code connect} and behave like TCP sockets afterwards: reads
+ * honour {@code SO_TIMEOUT}, writes are coalesced into one frame per {@code flush()} and block when
+ * too much is in flight, and closing ends both directions and the client's threads.
+ */
+package dev.neonjdbc.transport;
