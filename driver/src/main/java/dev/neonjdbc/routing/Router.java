@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -51,14 +50,9 @@ public final class Router {
 
   // Logical session state, applied to physical sessions as they open.
   private boolean autoCommit = true;
-  private boolean readOnly;
   private int isolation = -1;
   private String schema;
-  private int holdability = -1;
-  private Map<String, Class<?>> typeMap;
-  private final Properties clientInfo = new Properties();
-  private Executor networkTimeoutExecutor;
-  private int networkTimeout = -1;
+  private final ClientSideSettings settings = new ClientSideSettings();
 
   /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
   public Router(PhysicalConnector connector) {
@@ -373,7 +367,7 @@ public final class Router {
 
   /** Logical read-only flag. */
   public boolean isReadOnly() {
-    return readOnly;
+    return settings.readOnly;
   }
 
   /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
@@ -384,7 +378,7 @@ public final class Router {
     if (direct != null) {
       direct.setReadOnly(value);
     }
-    readOnly = value;
+    settings.readOnly = value;
   }
 
   /** Sets the holdability on every session, now and when opened. */
@@ -397,12 +391,12 @@ public final class Router {
       direct.setHoldability(value);
       directNeedsReset = true;
     }
-    holdability = value;
+    settings.holdability = value;
   }
 
   /** Logical holdability, or -1 when never set. */
   public int getHoldabilityIfSet() {
-    return holdability;
+    return settings.holdability;
   }
 
   /** Sets the type map on every session, now and when opened. */
@@ -415,7 +409,7 @@ public final class Router {
       direct.setTypeMap(map);
       directNeedsReset = true;
     }
-    typeMap = map;
+    settings.typeMap = map;
   }
 
   /**
@@ -431,11 +425,7 @@ public final class Router {
       direct.setClientInfo(name, value);
       directNeedsReset = true;
     }
-    if (value == null) {
-      clientInfo.remove(name);
-    } else {
-      clientInfo.setProperty(name, value);
-    }
+    settings.clientInfo(name, value);
   }
 
   /** Sets the network timeout on every session, now and when opened. */
@@ -446,13 +436,13 @@ public final class Router {
     if (direct != null) {
       direct.setNetworkTimeout(executor, milliseconds);
     }
-    networkTimeoutExecutor = executor;
-    networkTimeout = milliseconds;
+    settings.networkTimeoutExecutor = executor;
+    settings.networkTimeout = milliseconds;
   }
 
   /** Logical network timeout, or -1 when never set. */
   public int getNetworkTimeoutIfSet() {
-    return networkTimeout;
+    return settings.networkTimeout;
   }
 
   // ---- physical sessions -------------------------------------------------------------------
@@ -477,30 +467,14 @@ public final class Router {
     Connection connection = source.acquire(kind);
     boolean sessionStateAllowed = !routing || kind == EndpointKind.DIRECT;
     boolean needsReset =
-        holdability != -1
-            || typeMap != null
-            || !clientInfo.isEmpty()
+        settings.needReset()
             || (sessionStateAllowed && schema != null)
             || (kind == EndpointKind.DIRECT && pinned);
     try {
       if (!autoCommit) {
         connection.setAutoCommit(false);
       }
-      if (readOnly) {
-        connection.setReadOnly(true);
-      }
-      if (holdability != -1) {
-        connection.setHoldability(holdability);
-      }
-      if (typeMap != null) {
-        connection.setTypeMap(typeMap);
-      }
-      if (!clientInfo.isEmpty()) {
-        connection.setClientInfo(clientInfo);
-      }
-      if (networkTimeout != -1) {
-        connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
-      }
+      settings.applyTo(connection);
       if (sessionStateAllowed && isolation != -1) {
         connection.setTransactionIsolation(isolation);
       }
