@@ -39,6 +39,9 @@ public final class Router {
   private final boolean routing;
   private final boolean lendsDirect;
   private final EndpointKind forcedEndpoint;
+  // Startup parameters (currentSchema, options) that only the direct session carries: DISCARD ALL
+  // resets to them, so it cannot end this pin.
+  private final boolean pinnedAtStartup;
 
   private Connection pooled;
   private Connection direct;
@@ -72,7 +75,8 @@ public final class Router {
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
-    if (routing && connector.startupStateForcesPin()) {
+    this.pinnedAtStartup = routing && connector.startupStateForcesPin();
+    if (pinnedAtStartup) {
       LOG.debug("startup options or currentSchema set: connection pinned to direct");
       pin();
     }
@@ -122,10 +126,17 @@ public final class Router {
       return physical(forcedEndpoint);
     }
     Connection target;
+    boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
     if (transactionOwner != null) {
       if (route == Route.PIN && transactionOwner == pooled) {
         events.refused();
         throw SessionSql.refusal(StatementKeywords.first(sql));
+      }
+      if (adopted && transactionOwner == pooled) {
+        // Give it the logical isolation level and schema, as if the router had begun it. After a
+        // query the server refuses the isolation level: an error rather than a transaction that
+        // silently runs without it.
+        startPooledTransaction(pooled);
       }
       target = transactionOwner;
       if (route == Route.PIN) {
@@ -150,6 +161,26 @@ public final class Router {
   }
 
   /**
+   * Takes as the transaction's session one whose transaction began without a statement of the
+   * router: pgJDBC's own metadata queries open one when auto-commit is off, and so does a {@code
+   * BEGIN} sent in auto-commit mode before auto-commit was switched off. Later statements, commit
+   * and rollback must go there too. Sends nothing.
+   *
+   * @return whether such a transaction was found
+   */
+  private boolean adoptOpenTransaction() throws SQLException {
+    if (pooled != null && inTransaction(pooled)) {
+      transactionOwner = pooled;
+      return true;
+    }
+    if (direct != null && inTransaction(direct)) {
+      transactionOwner = direct;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Records what the statement left behind: whether its physical session is now inside a
    * transaction, and whether {@code DISCARD ALL} ended the pin.
    */
@@ -165,7 +196,7 @@ public final class Router {
     }
     if (route == Route.UNPIN && physical == direct && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
-      pinned = false;
+      pinned = pinnedAtStartup;
       schema = null;
       isolation = -1;
     }
@@ -265,8 +296,7 @@ public final class Router {
     if (autoCommit) {
       throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
     }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
+    Connection owner = transactionToEnd();
     if (owner != null) {
       owner.commit();
     }
@@ -277,11 +307,26 @@ public final class Router {
     if (autoCommit) {
       throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
     }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
+    Connection owner = transactionToEnd();
     if (owner != null) {
       owner.rollback();
     }
+  }
+
+  /**
+   * The session whose transaction commit or rollback ends, forgotten as the owner: without routing
+   * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
+   */
+  private Connection transactionToEnd() throws SQLException {
+    if (!routing) {
+      return forcedEndpoint == EndpointKind.DIRECT ? direct : pooled;
+    }
+    if (transactionOwner == null) {
+      adoptOpenTransaction();
+    }
+    Connection owner = transactionOwner;
+    transactionOwner = null;
+    return owner;
   }
 
   /**
@@ -351,7 +396,7 @@ public final class Router {
     }
     if (transactionOwner != null && transactionOwner == pooled) {
       try (Statement statement = pooled.createStatement()) {
-        statement.execute("SET LOCAL search_path TO " + SessionSql.quoteIdentifier(value));
+        statement.execute(SessionSql.setLocalSearchPath(value));
       }
     }
     schema = value;
@@ -372,11 +417,15 @@ public final class Router {
 
   /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
   public void setReadOnly(boolean value) throws SQLException {
-    if (pooled != null) {
-      pooled.setReadOnly(value);
+    // pgJDBC refuses the change inside a transaction: ask the transaction's session first, so that
+    // a refusal leaves the other session as it was.
+    Connection first = transactionOwner == direct ? direct : pooled;
+    Connection second = first == direct ? pooled : direct;
+    if (first != null) {
+      first.setReadOnly(value);
     }
-    if (direct != null) {
-      direct.setReadOnly(value);
+    if (second != null) {
+      second.setReadOnly(value);
     }
     settings.readOnly = value;
   }
@@ -560,7 +609,7 @@ public final class Router {
       if (sql.length() > 0) {
         sql.append("; ");
       }
-      sql.append("SET LOCAL search_path TO ").append(SessionSql.quoteIdentifier(schema));
+      sql.append(SessionSql.setLocalSearchPath(schema));
     }
     try (Statement statement = target.createStatement()) {
       statement.execute(sql.toString());
