@@ -115,6 +115,9 @@ class RoutingStatement implements Statement {
 
   /** The result set of {@code executeQuery} was closed: its session may go back. */
   final void resultSetClosed(RoutingResultSet result) throws SQLException {
+    if (completed()) {
+      return; // closed, and its session given back with it
+    }
     if (result == lastResult && results.endSingleResult()) {
       connection.resultsClosed(this);
     }
@@ -150,9 +153,28 @@ class RoutingStatement implements Statement {
   }
 
   final void checkOpen() throws SQLException {
-    if (closed) {
+    if (closed || completed()) {
       throw new SQLException("This statement has been closed.", "55000");
     }
+  }
+
+  /**
+   * Closes this statement when {@code closeOnCompletion} applies and pgJDBC closed the physical one
+   * because its results were all closed: the logical statement completes with it, or a later
+   * execute would quietly open a new physical statement.
+   *
+   * @return whether this statement was closed now
+   */
+  private boolean completed() throws SQLException {
+    if (closed || !settings.closeOnCompletion()) {
+      return false;
+    }
+    Statement statement = current;
+    if (statement == null || !statement.isClosed()) {
+      return false;
+    }
+    close();
+    return true;
   }
 
   final Statement currentOrThrow() throws SQLException {
@@ -600,9 +622,7 @@ class RoutingStatement implements Statement {
 
   @Override
   public boolean isClosed() throws SQLException {
-    if (!closed && settings.closeOnCompletion() && current != null && current.isClosed()) {
-      close();
-    }
+    completed();
     return closed;
   }
 

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** Routing bugs found in review, each pinned by what the server reports. */
@@ -107,6 +108,19 @@ class RoutingRegressionTest {
         assertTrue(client.unwrap(NeonConnection.class).isPinned());
       }
       run(observer, "DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void statementClosedOnCompletionRefusesToRunAgain() throws SQLException {
+    try (Connection client = kit.neon();
+        Statement statement = client.createStatement()) {
+      statement.closeOnCompletion();
+      try (ResultSet rs = statement.executeQuery("SELECT 1")) {
+        assertTrue(rs.next());
+      }
+      assertThrows(SQLException.class, () -> statement.executeQuery("SELECT 2"));
+      assertTrue(statement.isClosed());
     }
   }
 
