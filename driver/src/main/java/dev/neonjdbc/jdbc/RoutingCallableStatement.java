@@ -1,5 +1,7 @@
 package dev.neonjdbc.jdbc;
 
+import static dev.neonjdbc.jdbc.ExecutionResults.RESULTS;
+
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,6 +3,7 @@ package dev.neonjdbc.jdbc;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.config.EndpointKind;
 import dev.neonjdbc.routing.PhysicalConnector;
+import dev.neonjdbc.routing.Route;
 import dev.neonjdbc.routing.Router;
 import dev.neonjdbc.routing.RoutingEvents;
 import dev.neonjdbc.routing.SessionSource;
@@ -23,8 +24,6 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -45,15 +44,15 @@ import org.postgresql.jdbc.PgConnection;
  */
 public final class RoutingConnection implements Connection, NeonConnection {
   private final Router router;
-  private final List<RoutingStatement> openStatements = new ArrayList<>();
+  private final OpenStatements openStatements;
   private boolean closed;
   private String catalog;
+  // The session of the last statement, whose warnings getWarnings() reports.
   private Connection lastUsed;
-  // The statement whose unread results keep a lent session out of its pool.
-  private RoutingStatement resultHolder;
 
   private RoutingConnection(Router router) {
     this.router = router;
+    this.openStatements = new OpenStatements(router);
   }
 
   /**
@@ -91,11 +90,10 @@ public final class RoutingConnection implements Connection, NeonConnection {
   }
 
   /** Chooses the session for a statement; see {@link Router#beginStatement}. */
-  Connection beginStatement(dev.neonjdbc.routing.Route route, String sql) throws SQLException {
+  Connection beginStatement(Route route, String sql) throws SQLException {
     checkOpen();
     // A new statement ends the results of the previous one as far as a lent session goes.
-    resultHolder = null;
-    releaseIdleSession();
+    released(openStatements.statementStarting());
     Connection physical = router.beginStatement(route, sql);
     lastUsed = physical;
     return physical;
@@ -105,57 +103,27 @@ public final class RoutingConnection implements Connection, NeonConnection {
    * Records what a statement left behind (see {@link Router#endStatement}) and gives a lent session
    * back when nothing needs it.
    *
-   * @param outcome what remains to be read, one of {@link RoutingStatement#NO_RESULTS}, {@code
+   * @param outcome what remains to be read, one of {@link ExecutionResults#NO_RESULTS}, {@code
    *     UPDATE_COUNT}, {@code RESULTS}, {@code QUERY}
    */
-  void endStatement(
-      RoutingStatement statement,
-      Connection physical,
-      dev.neonjdbc.routing.Route route,
-      int outcome)
+  void endStatement(RoutingStatement statement, Connection physical, Route route, int outcome)
       throws SQLException {
-    router.endStatement(physical, route);
-    if (physical == null || physical != router.lentDirectSession()) {
-      return;
-    }
-    boolean idle = router.idleLentSession() == physical;
-    if (statement.holdsResults(outcome, idle)) {
-      resultHolder = statement;
-    } else {
-      if (resultHolder == statement) {
-        resultHolder = null;
-      }
-      releaseIdleSession();
-    }
+    released(openStatements.statementEnded(statement, physical, route, outcome));
   }
 
   /** The results {@code statement} held are closed (or it is): a lent session may go back. */
   void resultsClosed(RoutingStatement statement) throws SQLException {
-    if (resultHolder == statement && statement != null) {
-      resultHolder = null;
-      releaseIdleSession();
-    }
+    released(openStatements.resultsClosed(statement));
   }
 
-  /**
-   * Gives the lent direct session back when no pin, transaction or unread result needs it; the
-   * statements that ran on it forget it first.
-   */
   private void releaseIdleSession() throws SQLException {
-    if (resultHolder != null) {
-      return;
-    }
-    Connection session = router.idleLentSession();
-    if (session == null) {
-      return;
-    }
-    for (int i = openStatements.size() - 1; i >= 0; i--) {
-      openStatements.get(i).detach(session);
-    }
-    if (lastUsed == session) {
+    released(openStatements.releaseIdle());
+  }
+
+  private void released(Connection session) {
+    if (session != null && lastUsed == session) {
       lastUsed = null;
     }
-    router.releaseLent(session);
   }
 
   void register(RoutingStatement statement) {
@@ -163,13 +131,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
   }
 
   void unregister(RoutingStatement statement) {
-    // Statements are usually closed in the reverse order of creation: search from the tail.
-    for (int i = openStatements.size() - 1; i >= 0; i--) {
-      if (openStatements.get(i) == statement) {
-        openStatements.remove(i);
-        return;
-      }
-    }
+    openStatements.remove(statement);
   }
 
   void checkOpen() throws SQLException {
@@ -589,17 +551,13 @@ public final class RoutingConnection implements Connection, NeonConnection {
       return;
     }
     closed = true;
-    resultHolder = null;
     lastUsed = null;
     SQLException failure = null;
-    for (int i = openStatements.size() - 1; i >= 0; i--) {
-      try {
-        openStatements.get(i).closePhysical();
-      } catch (SQLException e) {
-        failure = e;
-      }
+    try {
+      openStatements.closeAll();
+    } catch (SQLException e) {
+      failure = e;
     }
-    openStatements.clear();
     try {
       router.close();
     } catch (SQLException e) {

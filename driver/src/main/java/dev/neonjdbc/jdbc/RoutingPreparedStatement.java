@@ -1,5 +1,10 @@
 package dev.neonjdbc.jdbc;
 
+import static dev.neonjdbc.jdbc.ExecutionResults.NO_RESULTS;
+import static dev.neonjdbc.jdbc.ExecutionResults.QUERY;
+import static dev.neonjdbc.jdbc.ExecutionResults.RESULTS;
+import static dev.neonjdbc.jdbc.ExecutionResults.UPDATE_COUNT;
+
 import dev.neonjdbc.routing.Route;
 import dev.neonjdbc.routing.SqlClassifier;
 import java.sql.Connection;

@@ -1,5 +1,11 @@
 package dev.neonjdbc.jdbc;
 
+import static dev.neonjdbc.jdbc.ExecutionResults.NO_RESULTS;
+import static dev.neonjdbc.jdbc.ExecutionResults.QUERY;
+import static dev.neonjdbc.jdbc.ExecutionResults.RESULTS;
+import static dev.neonjdbc.jdbc.ExecutionResults.UPDATE_COUNT;
+
+import dev.neonjdbc.jdbc.StatementSettings.Setting;
 import dev.neonjdbc.routing.Route;
 import dev.neonjdbc.routing.SqlClassifier;
 import java.sql.Connection;
@@ -21,58 +27,22 @@ import java.util.List;
  * and warnings stay readable here ({@link #detach}).
  */
 class RoutingStatement implements Statement {
-  /** The execution failed or produced nothing to read later (a batch). */
-  static final int NO_RESULTS = 0;
-
-  /** The first result is an update count; more results may follow (a multi-statement string). */
-  static final int UPDATE_COUNT = 1;
-
-  /** Results (a result set, generated keys, OUT parameters) are read from the statement later. */
-  static final int RESULTS = 2;
-
-  /** {@code executeQuery}: exactly one result set, and closing it ends the results. */
-  static final int QUERY = 3;
-
-  // How the results of the last execution are read: from the physical statement, from it after
-  // the first (update count) result was taken for a possible release, or from a snapshot because
-  // its session went back to the pool.
-  private static final int LIVE = 0;
-  private static final int AHEAD = 1;
-  private static final int DETACHED = 2;
-
   final RoutingConnection connection;
   final StatementShape shape;
 
-  // Up to two physical statements, one per physical session they belong to.
-  private Statement first;
-  private Connection firstOwner;
-  private Statement second;
-  private Connection secondOwner;
+  private final PhysicalStatements physicalStatements = new PhysicalStatements();
+  private final StatementSettings settings = new StatementSettings();
+  private final ExecutionResults results = new ExecutionResults();
 
   /** The physical statement that ran last (or is running: {@link #cancel} reads it). */
   volatile Statement current;
 
   private Connection runningOn;
   private Route runningRoute;
-  private int resultMode = LIVE;
-  private boolean snapshotTaken;
-  private long detachedCount = -1;
-  private SQLWarning detachedWarnings;
-  private boolean singleResult;
   private ResultSet lastPhysicalResult;
   private RoutingResultSet lastResult;
   private List<String> batch;
   private boolean closed;
-
-  private int fetchSize;
-  private int fetchDirection = ResultSet.FETCH_FORWARD;
-  private long maxRows;
-  private int maxFieldSize;
-  private int queryTimeout;
-  private boolean escapeProcessing = true;
-  private boolean poolable;
-  private boolean closeOnCompletion;
-  private String cursorName;
 
   RoutingStatement(RoutingConnection connection, StatementShape shape) {
     this.connection = connection;
@@ -90,16 +60,13 @@ class RoutingStatement implements Statement {
     runningOn = physical;
     runningRoute = route;
     current = statement;
-    resultMode = LIVE;
-    snapshotTaken = false;
-    singleResult = false;
+    results.started();
     return statement;
   }
 
   /**
    * Records what the statement left behind on its session (transaction state, unpin) and what
-   * remains to be read from it: {@link #NO_RESULTS}, {@link #UPDATE_COUNT}, {@link #RESULTS} or
-   * {@link #QUERY}.
+   * remains to be read from it: one of the outcomes of {@link ExecutionResults}.
    */
   final void end(int outcome) throws SQLException {
     connection.endStatement(this, runningOn, runningRoute, adjustOutcome(outcome));
@@ -129,28 +96,7 @@ class RoutingStatement implements Statement {
    * once when no further result follows.
    */
   final boolean holdsResults(int outcome, boolean idle) throws SQLException {
-    switch (outcome) {
-      case QUERY:
-        singleResult = true;
-        return true;
-      case RESULTS:
-        return true;
-      case UPDATE_COUNT:
-        if (!idle) {
-          return false;
-        }
-        Statement statement = current;
-        detachedCount = statement.getLargeUpdateCount();
-        detachedWarnings = statement.getWarnings();
-        snapshotTaken = true;
-        if (statement.getMoreResults() || statement.getLargeUpdateCount() != -1) {
-          resultMode = AHEAD;
-          return true;
-        }
-        return false;
-      default:
-        return false;
-    }
+    return results.hold(outcome, idle, current);
   }
 
   /**
@@ -160,102 +106,38 @@ class RoutingStatement implements Statement {
    */
   final void detach(Connection session) {
     if (runningOn == session) {
-      Statement statement = current;
-      if (!snapshotTaken && statement != null) {
-        try {
-          detachedCount = statement.getLargeUpdateCount();
-          detachedWarnings = statement.getWarnings();
-        } catch (SQLException e) {
-          detachedCount = -1;
-        }
-        snapshotTaken = true;
-      }
-      resultMode = DETACHED;
+      results.detach(current);
       runningOn = null;
       current = null;
     }
-    if (firstOwner == session) {
-      closeQuietly(first);
-      first = null;
-      firstOwner = null;
-    }
-    if (secondOwner == session) {
-      closeQuietly(second);
-      second = null;
-      secondOwner = null;
-    }
+    physicalStatements.forget(session);
   }
 
   /** The result set of {@code executeQuery} was closed: its session may go back. */
   final void resultSetClosed(RoutingResultSet result) throws SQLException {
-    if (singleResult && result == lastResult) {
-      singleResult = false;
+    if (completed()) {
+      return; // closed, and its session given back with it
+    }
+    if (result == lastResult && results.endSingleResult()) {
       connection.resultsClosed(this);
     }
   }
 
-  private static SQLException resultsGone() {
-    return new SQLException(
-        "The results of this statement are no longer available: its direct session went back to"
-            + " the pool (read them before the next statement runs).",
-        "24000");
-  }
-
   /** The physical statement of this logical one on {@code physical}, created on first use. */
   final Statement statementOn(Connection physical) throws SQLException {
-    if (firstOwner == physical && !first.isClosed()) {
-      return first;
-    }
-    if (secondOwner == physical && !second.isClosed()) {
-      return second;
+    Statement existing = physicalStatements.openOn(physical);
+    if (existing != null) {
+      return existing;
     }
     Statement created = create(physical);
-    applySettings(created);
-    if (firstOwner == null || firstOwner == physical || first.isClosed()) {
-      closeQuietly(firstOwner == physical ? first : null);
-      first = created;
-      firstOwner = physical;
-    } else {
-      closeQuietly(second);
-      second = created;
-      secondOwner = physical;
-    }
+    settings.applyAll(created);
+    physicalStatements.put(physical, created);
     return created;
   }
 
   /** Creates the physical statement; prepared and callable statements override this. */
   Statement create(Connection physical) throws SQLException {
     return shape.createOn(physical);
-  }
-
-  private void applySettings(Statement statement) throws SQLException {
-    if (fetchSize != 0) {
-      statement.setFetchSize(fetchSize);
-    }
-    if (fetchDirection != ResultSet.FETCH_FORWARD) {
-      statement.setFetchDirection(fetchDirection);
-    }
-    if (maxRows != 0) {
-      statement.setLargeMaxRows(maxRows);
-    }
-    if (maxFieldSize != 0) {
-      statement.setMaxFieldSize(maxFieldSize);
-    }
-    if (queryTimeout != 0) {
-      statement.setQueryTimeout(queryTimeout);
-    }
-    if (!escapeProcessing) {
-      statement.setEscapeProcessing(false);
-    }
-    if (poolable) {
-      statement.setPoolable(true);
-    }
-    if (closeOnCompletion) {
-      statement.closeOnCompletion();
-    }
-    if (cursorName != null) {
-      statement.setCursorName(cursorName);
-    }
   }
 
   /** Wraps a physical result set so {@code getStatement()} returns this logical statement. */
@@ -271,9 +153,28 @@ class RoutingStatement implements Statement {
   }
 
   final void checkOpen() throws SQLException {
-    if (closed) {
+    if (closed || completed()) {
       throw new SQLException("This statement has been closed.", "55000");
     }
+  }
+
+  /**
+   * Closes this statement when {@code closeOnCompletion} applies and pgJDBC closed the physical one
+   * because its results were all closed: the logical statement completes with it, or a later
+   * execute would quietly open a new physical statement.
+   *
+   * @return whether this statement was closed now
+   */
+  private boolean completed() throws SQLException {
+    if (closed || !settings.closeOnCompletion()) {
+      return false;
+    }
+    Statement statement = current;
+    if (statement == null || !statement.isClosed()) {
+      return false;
+    }
+    close();
+    return true;
   }
 
   final Statement currentOrThrow() throws SQLException {
@@ -315,7 +216,7 @@ class RoutingStatement implements Statement {
     try {
       return statement.executeUpdate(sql, autoGeneratedKeys);
     } finally {
-      end(keysOutcome(autoGeneratedKeys));
+      end(ExecutionResults.keysOutcome(autoGeneratedKeys));
     }
   }
 
@@ -355,7 +256,7 @@ class RoutingStatement implements Statement {
     try {
       return statement.executeLargeUpdate(sql, autoGeneratedKeys);
     } finally {
-      end(keysOutcome(autoGeneratedKeys));
+      end(ExecutionResults.keysOutcome(autoGeneratedKeys));
     }
   }
 
@@ -399,7 +300,7 @@ class RoutingStatement implements Statement {
       results = statement.execute(sql, autoGeneratedKeys);
       return results;
     } finally {
-      end(results ? RESULTS : keysOutcome(autoGeneratedKeys));
+      end(results ? RESULTS : ExecutionResults.keysOutcome(autoGeneratedKeys));
     }
   }
 
@@ -473,16 +374,12 @@ class RoutingStatement implements Statement {
     }
   }
 
-  private static int keysOutcome(int autoGeneratedKeys) {
-    return autoGeneratedKeys == Statement.RETURN_GENERATED_KEYS ? RESULTS : UPDATE_COUNT;
-  }
-
   // ---- results -----------------------------------------------------------------------------
 
   @Override
   public ResultSet getResultSet() throws SQLException {
     checkOpen();
-    if (resultMode != LIVE) {
+    if (!results.isLive()) {
       return null; // the first result was an update count
     }
     return wrap(currentOrThrow().getResultSet());
@@ -496,8 +393,8 @@ class RoutingStatement implements Statement {
   @Override
   public long getLargeUpdateCount() throws SQLException {
     checkOpen();
-    if (resultMode != LIVE) {
-      return detachedCount;
+    if (!results.isLive()) {
+      return results.count();
     }
     return currentOrThrow().getLargeUpdateCount();
   }
@@ -510,16 +407,14 @@ class RoutingStatement implements Statement {
   @Override
   public boolean getMoreResults(int current) throws SQLException {
     checkOpen();
-    if (resultMode == DETACHED) {
-      detachedCount = -1;
-      return false;
+    if (!results.isLive()) {
+      if (!results.advance()) {
+        return false;
+      }
+      // The physical statement already stands on the second result.
+      return currentOrThrow().getResultSet() != null;
     }
     Statement statement = currentOrThrow();
-    if (resultMode == AHEAD) {
-      // The physical statement already stands on the second result.
-      resultMode = LIVE;
-      return statement.getResultSet() != null;
-    }
     boolean more = statement.getMoreResults(current);
     if (!more && statement.getLargeUpdateCount() == -1) {
       connection.resultsClosed(this);
@@ -530,8 +425,8 @@ class RoutingStatement implements Statement {
   @Override
   public ResultSet getGeneratedKeys() throws SQLException {
     checkOpen();
-    if (resultMode == DETACHED) {
-      throw resultsGone();
+    if (results.isDetached()) {
+      throw ExecutionResults.gone();
     }
     return wrap(currentOrThrow().getGeneratedKeys());
   }
@@ -539,8 +434,8 @@ class RoutingStatement implements Statement {
   @Override
   public SQLWarning getWarnings() throws SQLException {
     checkOpen();
-    if (resultMode != LIVE && snapshotTaken) {
-      return detachedWarnings;
+    if (results.warningsFromSnapshot()) {
+      return results.warningsIfSnapshot();
     }
     Statement statement = current;
     return statement == null ? null : statement.getWarnings();
@@ -549,7 +444,7 @@ class RoutingStatement implements Statement {
   @Override
   public void clearWarnings() throws SQLException {
     checkOpen();
-    detachedWarnings = null;
+    results.clearWarnings();
     Statement statement = current;
     if (statement != null) {
       statement.clearWarnings();
@@ -576,24 +471,20 @@ class RoutingStatement implements Statement {
   @Override
   public int getMaxFieldSize() throws SQLException {
     checkOpen();
-    return maxFieldSize;
+    return settings.maxFieldSize();
   }
 
   @Override
   public void setMaxFieldSize(int max) throws SQLException {
     checkOpen();
-    if (max < 0) {
-      throw new SQLException(
-          "The maximum field size must be a value greater than or equal to 0.", "22023");
-    }
-    maxFieldSize = max;
-    forEachPhysical(Setting.MAX_FIELD_SIZE);
+    settings.maxFieldSize(max);
+    physicalStatements.apply(settings, Setting.MAX_FIELD_SIZE);
   }
 
   @Override
   public int getMaxRows() throws SQLException {
     checkOpen();
-    return (int) Math.min(Integer.MAX_VALUE, maxRows);
+    return (int) Math.min(Integer.MAX_VALUE, settings.maxRows());
   }
 
   @Override
@@ -604,82 +495,67 @@ class RoutingStatement implements Statement {
   @Override
   public long getLargeMaxRows() throws SQLException {
     checkOpen();
-    return maxRows;
+    return settings.maxRows();
   }
 
   @Override
   public void setLargeMaxRows(long max) throws SQLException {
     checkOpen();
-    if (max < 0) {
-      throw new SQLException(
-          "Maximum number of rows must be a value greater than or equal to 0.", "22023");
-    }
-    maxRows = max;
-    forEachPhysical(Setting.MAX_ROWS);
+    settings.maxRows(max);
+    physicalStatements.apply(settings, Setting.MAX_ROWS);
   }
 
   @Override
   public void setEscapeProcessing(boolean enable) throws SQLException {
     checkOpen();
-    escapeProcessing = enable;
-    forEachPhysical(Setting.ESCAPE_PROCESSING);
+    settings.escapeProcessing(enable);
+    physicalStatements.apply(settings, Setting.ESCAPE_PROCESSING);
   }
 
   @Override
   public int getQueryTimeout() throws SQLException {
     checkOpen();
-    return queryTimeout;
+    return settings.queryTimeout();
   }
 
   @Override
   public void setQueryTimeout(int seconds) throws SQLException {
     checkOpen();
-    if (seconds < 0) {
-      throw new SQLException("Query timeout must be a value greater than or equals to 0.", "22023");
-    }
-    queryTimeout = seconds;
-    forEachPhysical(Setting.QUERY_TIMEOUT);
+    settings.queryTimeout(seconds);
+    physicalStatements.apply(settings, Setting.QUERY_TIMEOUT);
   }
 
   @Override
   public void setCursorName(String name) throws SQLException {
     checkOpen();
-    cursorName = name;
-    forEachPhysical(Setting.CURSOR_NAME);
+    settings.cursorName(name);
+    physicalStatements.apply(settings, Setting.CURSOR_NAME);
   }
 
   @Override
   public void setFetchDirection(int direction) throws SQLException {
     checkOpen();
-    if (direction != ResultSet.FETCH_FORWARD
-        && direction != ResultSet.FETCH_REVERSE
-        && direction != ResultSet.FETCH_UNKNOWN) {
-      throw new SQLException("Invalid fetch direction constant: " + direction + ".", "22023");
-    }
-    fetchDirection = direction;
-    forEachPhysical(Setting.FETCH_DIRECTION);
+    settings.fetchDirection(direction);
+    physicalStatements.apply(settings, Setting.FETCH_DIRECTION);
   }
 
   @Override
   public int getFetchDirection() throws SQLException {
     checkOpen();
-    return fetchDirection;
+    return settings.fetchDirection();
   }
 
   @Override
   public void setFetchSize(int rows) throws SQLException {
     checkOpen();
-    if (rows < 0) {
-      throw new SQLException("Fetch size must be a value greater to or equal to 0.", "22023");
-    }
-    fetchSize = rows;
-    forEachPhysical(Setting.FETCH_SIZE);
+    settings.fetchSize(rows);
+    physicalStatements.apply(settings, Setting.FETCH_SIZE);
   }
 
   @Override
   public int getFetchSize() throws SQLException {
     checkOpen();
-    return fetchSize;
+    return settings.fetchSize();
   }
 
   @Override
@@ -703,81 +579,27 @@ class RoutingStatement implements Statement {
   @Override
   public void setPoolable(boolean value) throws SQLException {
     checkOpen();
-    poolable = value;
-    forEachPhysical(Setting.POOLABLE);
+    settings.poolable(value);
+    physicalStatements.apply(settings, Setting.POOLABLE);
   }
 
   @Override
   public boolean isPoolable() throws SQLException {
     checkOpen();
-    return poolable;
+    return settings.poolable();
   }
 
   @Override
   public void closeOnCompletion() throws SQLException {
     checkOpen();
-    closeOnCompletion = true;
-    forEachPhysical(Setting.CLOSE_ON_COMPLETION);
+    settings.closeOnCompletion(true);
+    physicalStatements.apply(settings, Setting.CLOSE_ON_COMPLETION);
   }
 
   @Override
   public boolean isCloseOnCompletion() throws SQLException {
     checkOpen();
-    return closeOnCompletion;
-  }
-
-  /** The settings that are applied to every physical statement when they change. */
-  private enum Setting {
-    MAX_FIELD_SIZE,
-    MAX_ROWS,
-    ESCAPE_PROCESSING,
-    QUERY_TIMEOUT,
-    CURSOR_NAME,
-    FETCH_DIRECTION,
-    FETCH_SIZE,
-    POOLABLE,
-    CLOSE_ON_COMPLETION
-  }
-
-  private void forEachPhysical(Setting setting) throws SQLException {
-    if (first != null && !first.isClosed()) {
-      apply(first, setting);
-    }
-    if (second != null && !second.isClosed()) {
-      apply(second, setting);
-    }
-  }
-
-  private void apply(Statement statement, Setting setting) throws SQLException {
-    switch (setting) {
-      case MAX_FIELD_SIZE:
-        statement.setMaxFieldSize(maxFieldSize);
-        break;
-      case MAX_ROWS:
-        statement.setLargeMaxRows(maxRows);
-        break;
-      case ESCAPE_PROCESSING:
-        statement.setEscapeProcessing(escapeProcessing);
-        break;
-      case QUERY_TIMEOUT:
-        statement.setQueryTimeout(queryTimeout);
-        break;
-      case CURSOR_NAME:
-        statement.setCursorName(cursorName);
-        break;
-      case FETCH_DIRECTION:
-        statement.setFetchDirection(fetchDirection);
-        break;
-      case FETCH_SIZE:
-        statement.setFetchSize(fetchSize);
-        break;
-      case POOLABLE:
-        statement.setPoolable(poolable);
-        break;
-      default:
-        statement.closeOnCompletion();
-        break;
-    }
+    return settings.closeOnCompletion();
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -795,41 +617,13 @@ class RoutingStatement implements Statement {
   /** Closes the physical statements (also used when the connection closes). */
   final void closePhysical() throws SQLException {
     closed = true;
-    SQLException failure = null;
-    for (Statement statement : new Statement[] {first, second}) {
-      if (statement != null) {
-        try {
-          statement.close();
-        } catch (SQLException e) {
-          failure = e;
-        }
-      }
-    }
-    first = null;
-    second = null;
-    firstOwner = null;
-    secondOwner = null;
-    if (failure != null) {
-      throw failure;
-    }
+    physicalStatements.closeAll();
   }
 
   @Override
   public boolean isClosed() throws SQLException {
-    if (!closed && closeOnCompletion && current != null && current.isClosed()) {
-      close();
-    }
+    completed();
     return closed;
-  }
-
-  private static void closeQuietly(Statement statement) {
-    if (statement != null) {
-      try {
-        statement.close();
-      } catch (SQLException ignored) {
-        // The replaced statement belonged to a session this statement no longer uses.
-      }
-    }
   }
 
   @Override

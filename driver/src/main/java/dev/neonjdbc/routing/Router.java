@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -40,6 +39,9 @@ public final class Router {
   private final boolean routing;
   private final boolean lendsDirect;
   private final EndpointKind forcedEndpoint;
+  // Startup parameters (currentSchema, options) that only the direct session carries: DISCARD ALL
+  // resets to them, so it cannot end this pin.
+  private final boolean pinnedAtStartup;
 
   private Connection pooled;
   private Connection direct;
@@ -51,14 +53,9 @@ public final class Router {
 
   // Logical session state, applied to physical sessions as they open.
   private boolean autoCommit = true;
-  private boolean readOnly;
   private int isolation = -1;
   private String schema;
-  private int holdability = -1;
-  private Map<String, Class<?>> typeMap;
-  private final Properties clientInfo = new Properties();
-  private Executor networkTimeoutExecutor;
-  private int networkTimeout = -1;
+  private final ClientSideSettings settings = new ClientSideSettings();
 
   /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
   public Router(PhysicalConnector connector) {
@@ -78,7 +75,8 @@ public final class Router {
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
-    if (routing && connector.startupStateForcesPin()) {
+    this.pinnedAtStartup = routing && connector.startupStateForcesPin();
+    if (pinnedAtStartup) {
       LOG.debug("startup options or currentSchema set: connection pinned to direct");
       pin();
     }
@@ -128,10 +126,17 @@ public final class Router {
       return physical(forcedEndpoint);
     }
     Connection target;
+    boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
     if (transactionOwner != null) {
       if (route == Route.PIN && transactionOwner == pooled) {
         events.refused();
         throw SessionSql.refusal(StatementKeywords.first(sql));
+      }
+      if (adopted && transactionOwner == pooled) {
+        // Give it the logical isolation level and schema, as if the router had begun it. After a
+        // query the server refuses the isolation level: an error rather than a transaction that
+        // silently runs without it.
+        startPooledTransaction(pooled);
       }
       target = transactionOwner;
       if (route == Route.PIN) {
@@ -156,6 +161,26 @@ public final class Router {
   }
 
   /**
+   * Takes as the transaction's session one whose transaction began without a statement of the
+   * router: pgJDBC's own metadata queries open one when auto-commit is off, and so does a {@code
+   * BEGIN} sent in auto-commit mode before auto-commit was switched off. Later statements, commit
+   * and rollback must go there too. Sends nothing.
+   *
+   * @return whether such a transaction was found
+   */
+  private boolean adoptOpenTransaction() throws SQLException {
+    if (pooled != null && inTransaction(pooled)) {
+      transactionOwner = pooled;
+      return true;
+    }
+    if (direct != null && inTransaction(direct)) {
+      transactionOwner = direct;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Records what the statement left behind: whether its physical session is now inside a
    * transaction, and whether {@code DISCARD ALL} ended the pin.
    */
@@ -171,7 +196,7 @@ public final class Router {
     }
     if (route == Route.UNPIN && physical == direct && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
-      pinned = false;
+      pinned = pinnedAtStartup;
       schema = null;
       isolation = -1;
     }
@@ -271,8 +296,7 @@ public final class Router {
     if (autoCommit) {
       throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
     }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
+    Connection owner = transactionToEnd();
     if (owner != null) {
       owner.commit();
     }
@@ -283,11 +307,26 @@ public final class Router {
     if (autoCommit) {
       throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
     }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
+    Connection owner = transactionToEnd();
     if (owner != null) {
       owner.rollback();
     }
+  }
+
+  /**
+   * The session whose transaction commit or rollback ends, forgotten as the owner: without routing
+   * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
+   */
+  private Connection transactionToEnd() throws SQLException {
+    if (!routing) {
+      return forcedEndpoint == EndpointKind.DIRECT ? direct : pooled;
+    }
+    if (transactionOwner == null) {
+      adoptOpenTransaction();
+    }
+    Connection owner = transactionOwner;
+    transactionOwner = null;
+    return owner;
   }
 
   /**
@@ -357,7 +396,7 @@ public final class Router {
     }
     if (transactionOwner != null && transactionOwner == pooled) {
       try (Statement statement = pooled.createStatement()) {
-        statement.execute("SET LOCAL search_path TO " + SessionSql.quoteIdentifier(value));
+        statement.execute(SessionSql.setLocalSearchPath(value));
       }
     }
     schema = value;
@@ -373,18 +412,22 @@ public final class Router {
 
   /** Logical read-only flag. */
   public boolean isReadOnly() {
-    return readOnly;
+    return settings.readOnly;
   }
 
   /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
   public void setReadOnly(boolean value) throws SQLException {
-    if (pooled != null) {
-      pooled.setReadOnly(value);
+    // pgJDBC refuses the change inside a transaction: ask the transaction's session first, so that
+    // a refusal leaves the other session as it was.
+    Connection first = transactionOwner == direct ? direct : pooled;
+    Connection second = first == direct ? pooled : direct;
+    if (first != null) {
+      first.setReadOnly(value);
     }
-    if (direct != null) {
-      direct.setReadOnly(value);
+    if (second != null) {
+      second.setReadOnly(value);
     }
-    readOnly = value;
+    settings.readOnly = value;
   }
 
   /** Sets the holdability on every session, now and when opened. */
@@ -397,12 +440,12 @@ public final class Router {
       direct.setHoldability(value);
       directNeedsReset = true;
     }
-    holdability = value;
+    settings.holdability = value;
   }
 
   /** Logical holdability, or -1 when never set. */
   public int getHoldabilityIfSet() {
-    return holdability;
+    return settings.holdability;
   }
 
   /** Sets the type map on every session, now and when opened. */
@@ -415,7 +458,7 @@ public final class Router {
       direct.setTypeMap(map);
       directNeedsReset = true;
     }
-    typeMap = map;
+    settings.typeMap = map;
   }
 
   /**
@@ -431,11 +474,7 @@ public final class Router {
       direct.setClientInfo(name, value);
       directNeedsReset = true;
     }
-    if (value == null) {
-      clientInfo.remove(name);
-    } else {
-      clientInfo.setProperty(name, value);
-    }
+    settings.clientInfo(name, value);
   }
 
   /** Sets the network timeout on every session, now and when opened. */
@@ -446,13 +485,13 @@ public final class Router {
     if (direct != null) {
       direct.setNetworkTimeout(executor, milliseconds);
     }
-    networkTimeoutExecutor = executor;
-    networkTimeout = milliseconds;
+    settings.networkTimeoutExecutor = executor;
+    settings.networkTimeout = milliseconds;
   }
 
   /** Logical network timeout, or -1 when never set. */
   public int getNetworkTimeoutIfSet() {
-    return networkTimeout;
+    return settings.networkTimeout;
   }
 
   // ---- physical sessions -------------------------------------------------------------------
@@ -477,30 +516,14 @@ public final class Router {
     Connection connection = source.acquire(kind);
     boolean sessionStateAllowed = !routing || kind == EndpointKind.DIRECT;
     boolean needsReset =
-        holdability != -1
-            || typeMap != null
-            || !clientInfo.isEmpty()
+        settings.needReset()
             || (sessionStateAllowed && schema != null)
             || (kind == EndpointKind.DIRECT && pinned);
     try {
       if (!autoCommit) {
         connection.setAutoCommit(false);
       }
-      if (readOnly) {
-        connection.setReadOnly(true);
-      }
-      if (holdability != -1) {
-        connection.setHoldability(holdability);
-      }
-      if (typeMap != null) {
-        connection.setTypeMap(typeMap);
-      }
-      if (!clientInfo.isEmpty()) {
-        connection.setClientInfo(clientInfo);
-      }
-      if (networkTimeout != -1) {
-        connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
-      }
+      settings.applyTo(connection);
       if (sessionStateAllowed && isolation != -1) {
         connection.setTransactionIsolation(isolation);
       }
@@ -586,7 +609,7 @@ public final class Router {
       if (sql.length() > 0) {
         sql.append("; ");
       }
-      sql.append("SET LOCAL search_path TO ").append(SessionSql.quoteIdentifier(schema));
+      sql.append(SessionSql.setLocalSearchPath(schema));
     }
     try (Statement statement = target.createStatement()) {
       statement.execute(sql.toString());

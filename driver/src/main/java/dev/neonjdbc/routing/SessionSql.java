@@ -35,6 +35,16 @@ final class SessionSql {
     }
   }
 
+  /**
+   * The transaction-local form of pgJDBC's {@code setSchema}: {@code null} restores the default
+   * search path, as pgJDBC's {@code SET SESSION search_path TO DEFAULT} does.
+   */
+  static String setLocalSearchPath(String schema) {
+    return schema == null
+        ? "SET LOCAL search_path TO DEFAULT"
+        : "SET LOCAL search_path TO " + quoteIdentifier(schema);
+  }
+
   /** Quotes a schema name for {@code search_path}, as pgJDBC's setSchema does. */
   static String quoteIdentifier(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
