@@ -129,6 +129,26 @@ class DriverIntegrationTest {
   }
 
   @Test
+  void singleEndpointUrlIsPlainPgJdbcPassThrough() throws SQLException {
+    // Only one endpoint known: no pooler assumptions, so startup settings reach the server as is.
+    String url =
+        "jdbc:neon://"
+            + stack.directHost()
+            + ":"
+            + stack.directPort()
+            + "/"
+            + stack.database()
+            + "?"
+            + stack.sslParameters()
+            + "&currentSchema=pg_catalog";
+    try (Connection connection = DriverManager.getConnection(url, stack.credentials())) {
+      assertEquals(ServerEndpoint.DIRECT, stack.endpointOf(connection));
+      assertEquals("pg_catalog", scalar(connection, "select current_schema()"));
+      assertFalse(connection.unwrap(NeonConnection.class).isRouting());
+    }
+  }
+
+  @Test
   void wrongPasswordFailsWithoutEchoingIt() {
     Properties wrong = new Properties();
     wrong.setProperty("user", stack.user());

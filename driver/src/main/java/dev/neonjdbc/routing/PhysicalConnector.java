@@ -68,7 +68,11 @@ public final class PhysicalConnector {
   public Connection open(EndpointKind kind) throws SQLException {
     Endpoint endpoint =
         settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
-    Properties properties = kind == EndpointKind.POOLED ? pooledProperties : directProperties;
+    // With one endpoint known nothing says it is a pooler: the connection is plain pgJDBC.
+    Properties properties =
+        kind == EndpointKind.POOLED && settings.hasBothEndpoints()
+            ? pooledProperties
+            : directProperties;
     String url = settings.pgjdbcUrl(endpoint);
     try {
       Connection connection = PGJDBC.connect(url, properties);
