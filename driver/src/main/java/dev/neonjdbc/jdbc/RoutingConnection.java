@@ -573,7 +573,17 @@ public final class RoutingConnection implements Connection, NeonConnection {
 
   @Override
   public boolean isClosed() {
-    return closed;
+    // A session that pgJDBC closed after a fatal error (server gone, socket timeout) leaves the
+    // logical connection unusable too: pools and frameworks ask isClosed() to find out.
+    return closed || isBroken(router.pooledIfOpen()) || isBroken(router.directIfOpen());
+  }
+
+  private static boolean isBroken(Connection session) {
+    try {
+      return session != null && session.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
   }
 
   @Override

@@ -159,4 +159,17 @@ class RoutingRegressionTest {
       run(observer, "DROP SCHEMA " + schema);
     }
   }
+
+  @Test
+  void connectionReportsClosedAfterItsSessionDied() throws SQLException {
+    try (Connection client = kit.neon();
+        Connection killer = kit.plainDirect()) {
+      run(client, "LISTEN " + unique("dying"));
+      String pid = scalar(client, "SELECT pg_backend_pid()");
+      assertFalse(client.isClosed());
+      scalar(killer, "SELECT pg_terminate_backend(" + pid + ")");
+      assertThrows(SQLException.class, () -> scalar(client, "SELECT 1"));
+      assertTrue(client.isClosed(), "a dead direct session leaves the logical connection closed");
+    }
+  }
 }
