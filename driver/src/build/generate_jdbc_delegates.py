@@ -444,7 +444,9 @@ def call(method: Method, target: str, arguments: str | None = None) -> str:
     return invocation if method.return_type == "void" else f"return {invocation}"
 
 
-def delegating_class(sources: JdkSources, interface: str, class_doc: str) -> tuple[str, str]:
+def delegating_class(
+    sources: JdkSources, interface: str, class_doc: str, wrap_results: bool = False
+) -> tuple[str, str]:
     simple = interface.rsplit(".", 1)[1]
     class_name = f"Delegating{simple}"
     imports = Imports()
@@ -462,6 +464,8 @@ def delegating_class(sources: JdkSources, interface: str, class_doc: str) -> tup
             )
         elif method.name == "isWrapperFor":
             body = "    return iface.isInstance(this) || delegate.isWrapperFor(iface);\n"
+        elif wrap_results and method.return_type == "ResultSet":
+            body = f"    return wrapResult(delegate.{method.name}({method.arguments()}));\n"
         else:
             body = f"    {call(method, 'delegate')}\n"
         methods.append(f"{annotations(method, '  ')}  public {method.signature()} {{\n{body}  }}\n")
@@ -477,10 +481,28 @@ def delegating_class(sources: JdkSources, interface: str, class_doc: str) -> tup
         + f"  protected {class_name}({simple} delegate) {{\n"
         + '    this.delegate = Objects.requireNonNull(delegate, "delegate");\n'
         + "  }\n\n"
+        + (wrap_result_hook() if wrap_results else "")
         + "\n".join(methods)
         + "}\n"
     )
+    if wrap_results:
+        imports.add("java.sql.ResultSet")
     return f"{class_name}.java", file_text(imports, body)
+
+
+def wrap_result_hook() -> str:
+    return (
+        javadoc(
+            "Every result set this object returns passes through here; a subclass wraps it so that"
+            " it does not lead back to a physical connection.\n\n"
+            "@param result the pgJDBC result set\n"
+            "@return what the caller gets",
+            "  ",
+        )
+        + "  protected ResultSet wrapResult(ResultSet result) {\n"
+        + "    return result;\n"
+        + "  }\n\n"
+    )
 
 
 # --- parameter recording ---------------------------------------------------------------------
@@ -923,7 +945,9 @@ def generate(sources: JdkSources) -> dict[str, str]:
     files = dict(
         [
             delegating_class(sources, "java.sql.ResultSet", RESULT_SET_DOC),
-            delegating_class(sources, "java.sql.DatabaseMetaData", DATABASE_META_DATA_DOC),
+            delegating_class(
+                sources, "java.sql.DatabaseMetaData", DATABASE_META_DATA_DOC, wrap_results=True
+            ),
             parameter_log(calls),
             parameter_recording(calls),
             callable_recording(calls, callable_getters(sources)),

@@ -30,6 +30,17 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
+  /**
+   * Every result set this object returns passes through here; a subclass wraps it so that it does
+   * not lead back to a physical connection.
+   *
+   * @param result the pgJDBC result set
+   * @return what the caller gets
+   */
+  protected ResultSet wrapResult(ResultSet result) {
+    return result;
+  }
+
   @Override
   public boolean allProceduresAreCallable() throws SQLException {
     return delegate.allProceduresAreCallable();
@@ -623,86 +634,88 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
   @Override
   public ResultSet getProcedures(String catalog, String schemaPattern, String procedureNamePattern)
       throws SQLException {
-    return delegate.getProcedures(catalog, schemaPattern, procedureNamePattern);
+    return wrapResult(delegate.getProcedures(catalog, schemaPattern, procedureNamePattern));
   }
 
   @Override
   public ResultSet getProcedureColumns(
       String catalog, String schemaPattern, String procedureNamePattern, String columnNamePattern)
       throws SQLException {
-    return delegate.getProcedureColumns(
-        catalog, schemaPattern, procedureNamePattern, columnNamePattern);
+    return wrapResult(
+        delegate.getProcedureColumns(
+            catalog, schemaPattern, procedureNamePattern, columnNamePattern));
   }
 
   @Override
   public ResultSet getTables(
       String catalog, String schemaPattern, String tableNamePattern, String[] types)
       throws SQLException {
-    return delegate.getTables(catalog, schemaPattern, tableNamePattern, types);
+    return wrapResult(delegate.getTables(catalog, schemaPattern, tableNamePattern, types));
   }
 
   @Override
   public ResultSet getSchemas() throws SQLException {
-    return delegate.getSchemas();
+    return wrapResult(delegate.getSchemas());
   }
 
   @Override
   public ResultSet getCatalogs() throws SQLException {
-    return delegate.getCatalogs();
+    return wrapResult(delegate.getCatalogs());
   }
 
   @Override
   public ResultSet getTableTypes() throws SQLException {
-    return delegate.getTableTypes();
+    return wrapResult(delegate.getTableTypes());
   }
 
   @Override
   public ResultSet getColumns(
       String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern)
       throws SQLException {
-    return delegate.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern);
+    return wrapResult(
+        delegate.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern));
   }
 
   @Override
   public ResultSet getColumnPrivileges(
       String catalog, String schema, String table, String columnNamePattern) throws SQLException {
-    return delegate.getColumnPrivileges(catalog, schema, table, columnNamePattern);
+    return wrapResult(delegate.getColumnPrivileges(catalog, schema, table, columnNamePattern));
   }
 
   @Override
   public ResultSet getTablePrivileges(String catalog, String schemaPattern, String tableNamePattern)
       throws SQLException {
-    return delegate.getTablePrivileges(catalog, schemaPattern, tableNamePattern);
+    return wrapResult(delegate.getTablePrivileges(catalog, schemaPattern, tableNamePattern));
   }
 
   @Override
   public ResultSet getBestRowIdentifier(
       String catalog, String schema, String table, int scope, boolean nullable)
       throws SQLException {
-    return delegate.getBestRowIdentifier(catalog, schema, table, scope, nullable);
+    return wrapResult(delegate.getBestRowIdentifier(catalog, schema, table, scope, nullable));
   }
 
   @Override
   public ResultSet getVersionColumns(String catalog, String schema, String table)
       throws SQLException {
-    return delegate.getVersionColumns(catalog, schema, table);
+    return wrapResult(delegate.getVersionColumns(catalog, schema, table));
   }
 
   @Override
   public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
-    return delegate.getPrimaryKeys(catalog, schema, table);
+    return wrapResult(delegate.getPrimaryKeys(catalog, schema, table));
   }
 
   @Override
   public ResultSet getImportedKeys(String catalog, String schema, String table)
       throws SQLException {
-    return delegate.getImportedKeys(catalog, schema, table);
+    return wrapResult(delegate.getImportedKeys(catalog, schema, table));
   }
 
   @Override
   public ResultSet getExportedKeys(String catalog, String schema, String table)
       throws SQLException {
-    return delegate.getExportedKeys(catalog, schema, table);
+    return wrapResult(delegate.getExportedKeys(catalog, schema, table));
   }
 
   @Override
@@ -714,20 +727,21 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
       String foreignSchema,
       String foreignTable)
       throws SQLException {
-    return delegate.getCrossReference(
-        parentCatalog, parentSchema, parentTable, foreignCatalog, foreignSchema, foreignTable);
+    return wrapResult(
+        delegate.getCrossReference(
+            parentCatalog, parentSchema, parentTable, foreignCatalog, foreignSchema, foreignTable));
   }
 
   @Override
   public ResultSet getTypeInfo() throws SQLException {
-    return delegate.getTypeInfo();
+    return wrapResult(delegate.getTypeInfo());
   }
 
   @Override
   public ResultSet getIndexInfo(
       String catalog, String schema, String table, boolean unique, boolean approximate)
       throws SQLException {
-    return delegate.getIndexInfo(catalog, schema, table, unique, approximate);
+    return wrapResult(delegate.getIndexInfo(catalog, schema, table, unique, approximate));
   }
 
   @Override
@@ -794,7 +808,7 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
   public ResultSet getUDTs(
       String catalog, String schemaPattern, String typeNamePattern, int[] types)
       throws SQLException {
-    return delegate.getUDTs(catalog, schemaPattern, typeNamePattern, types);
+    return wrapResult(delegate.getUDTs(catalog, schemaPattern, typeNamePattern, types));
   }
 
   @Override
@@ -825,20 +839,21 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
   @Override
   public ResultSet getSuperTypes(String catalog, String schemaPattern, String typeNamePattern)
       throws SQLException {
-    return delegate.getSuperTypes(catalog, schemaPattern, typeNamePattern);
+    return wrapResult(delegate.getSuperTypes(catalog, schemaPattern, typeNamePattern));
   }
 
   @Override
   public ResultSet getSuperTables(String catalog, String schemaPattern, String tableNamePattern)
       throws SQLException {
-    return delegate.getSuperTables(catalog, schemaPattern, tableNamePattern);
+    return wrapResult(delegate.getSuperTables(catalog, schemaPattern, tableNamePattern));
   }
 
   @Override
   public ResultSet getAttributes(
       String catalog, String schemaPattern, String typeNamePattern, String attributeNamePattern)
       throws SQLException {
-    return delegate.getAttributes(catalog, schemaPattern, typeNamePattern, attributeNamePattern);
+    return wrapResult(
+        delegate.getAttributes(catalog, schemaPattern, typeNamePattern, attributeNamePattern));
   }
 
   @Override
@@ -893,7 +908,7 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getSchemas(String catalog, String schemaPattern) throws SQLException {
-    return delegate.getSchemas(catalog, schemaPattern);
+    return wrapResult(delegate.getSchemas(catalog, schemaPattern));
   }
 
   @Override
@@ -908,28 +923,30 @@ public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getClientInfoProperties() throws SQLException {
-    return delegate.getClientInfoProperties();
+    return wrapResult(delegate.getClientInfoProperties());
   }
 
   @Override
   public ResultSet getFunctions(String catalog, String schemaPattern, String functionNamePattern)
       throws SQLException {
-    return delegate.getFunctions(catalog, schemaPattern, functionNamePattern);
+    return wrapResult(delegate.getFunctions(catalog, schemaPattern, functionNamePattern));
   }
 
   @Override
   public ResultSet getFunctionColumns(
       String catalog, String schemaPattern, String functionNamePattern, String columnNamePattern)
       throws SQLException {
-    return delegate.getFunctionColumns(
-        catalog, schemaPattern, functionNamePattern, columnNamePattern);
+    return wrapResult(
+        delegate.getFunctionColumns(
+            catalog, schemaPattern, functionNamePattern, columnNamePattern));
   }
 
   @Override
   public ResultSet getPseudoColumns(
       String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern)
       throws SQLException {
-    return delegate.getPseudoColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern);
+    return wrapResult(
+        delegate.getPseudoColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern));
   }
 
   @Override

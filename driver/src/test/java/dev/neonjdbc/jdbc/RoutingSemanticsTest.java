@@ -214,6 +214,10 @@ class RoutingSemanticsTest {
       }
       DatabaseMetaData metadata = client.getMetaData();
       assertSame(client, metadata.getConnection());
+      try (ResultSet tables = metadata.getTables(null, "pg_catalog", "pg_class", null)) {
+        assertTrue(tables.next());
+        assertNull(tables.getStatement(), "no way back to the physical connection");
+      }
       call.registerOutParameter(1, Types.VARCHAR);
       call.setString(2, "neon");
       call.execute();
