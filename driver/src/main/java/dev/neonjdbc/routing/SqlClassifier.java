@@ -81,11 +81,21 @@ public final class SqlClassifier {
   private static final int SET_CONFIG = 2;
 
   // Character classes for ASCII; every char from U+0080 up is an identifier char, as in Postgres.
+  // Dense codes, so that the scanner dispatches with a jump table; DIGIT, DOLLAR and LETTER are
+  // adjacent because exactly those continue an identifier.
   private static final byte OTHER = 0;
   private static final byte SPACE = 1;
   private static final byte DIGIT = 2;
   private static final byte DOLLAR = 3;
   private static final byte LETTER = 4;
+  private static final byte QUOTE = 5;
+  private static final byte DOUBLE_QUOTE = 6;
+  private static final byte DASH = 7;
+  private static final byte SLASH = 8;
+  private static final byte OPEN = 9;
+  private static final byte CLOSE = 10;
+  private static final byte COMMA = 11;
+  private static final byte SEMICOLON = 12;
   private static final byte[] ASCII_CLASS = new byte[128];
 
   static {
@@ -102,6 +112,52 @@ public final class SqlClassifier {
     for (char c : new char[] {' ', '\t', '\n', '\r', '\f', '\u000B'}) {
       ASCII_CLASS[c] = SPACE;
     }
+    ASCII_CLASS['\''] = QUOTE;
+    ASCII_CLASS['"'] = DOUBLE_QUOTE;
+    ASCII_CLASS['-'] = DASH;
+    ASCII_CLASS['/'] = SLASH;
+    ASCII_CLASS['('] = OPEN;
+    ASCII_CLASS[')'] = CLOSE;
+    ASCII_CLASS[','] = COMMA;
+    ASCII_CLASS[';'] = SEMICOLON;
+  }
+
+  // What a character means to the fast path of the scanner (see skipPlain).
+  /** Continues an identifier: letters, digits, {@code _}, {@code $}, anything non-ASCII. */
+  private static final byte IDENT_PART = 1;
+
+  /** Always ends the fast path: quotes, comment starts, parentheses, {@code ;}. */
+  private static final byte STOP = 2;
+
+  /** Ends it at the start of a word: {@code $}, and c p s, which start CONCURRENTLY and calls. */
+  private static final byte STOP_AT_WORD = 4;
+
+  /** Ends it at the start of a word in a SELECT: i, which starts INTO. */
+  private static final byte STOP_AT_WORD_IN_SELECT = 8;
+
+  /** Ends it at the start of a word in a CREATE: b, which starts BEGIN ATOMIC. */
+  private static final byte STOP_AT_WORD_IN_CREATE = 16;
+
+  private static final byte[] ASCII_BITS = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      byte cls = ASCII_CLASS[c];
+      ASCII_BITS[c] =
+          cls == DIGIT || cls == DOLLAR || cls == LETTER
+              ? IDENT_PART
+              : cls == OTHER || cls == SPACE || cls == COMMA ? 0 : STOP;
+    }
+    for (char c : new char[] {'$', 'c', 'p', 's'}) {
+      stopAtWordStart(c, STOP_AT_WORD);
+    }
+    stopAtWordStart('i', STOP_AT_WORD_IN_SELECT);
+    stopAtWordStart('b', STOP_AT_WORD_IN_CREATE);
+  }
+
+  private static void stopAtWordStart(char c, byte bit) {
+    ASCII_BITS[c] |= bit;
+    ASCII_BITS[Character.toUpperCase(c)] |= bit;
   }
 
   // First keywords whose route depends on what follows them (codes above the route ordinals).
@@ -417,39 +473,55 @@ public final class SqlClassifier {
     int isLocal = 0;
     // Nesting of BEGIN ATOMIC … END (and CASE … END inside it) in a SQL-standard function body.
     int atomic = 0;
+    int wordStops =
+        STOP_AT_WORD
+            | (kind == KIND_SELECT ? STOP_AT_WORD_IN_SELECT : 0)
+            | (kind == KIND_CREATE ? STOP_AT_WORD_IN_CREATE : 0);
     while (p < len) {
+      if (call < 0 && atomic == 0) {
+        // Outside a set_config call and a function body, most tokens cannot matter.
+        p = skipPlain(s, p, len, wordStops);
+        if (p >= len) {
+          break;
+        }
+      }
       char c = s.charAt(p);
       int start = p;
       int function = NO_FUNCTION;
-      switch (c) {
-        case ' ', '\n', '\t', '\r', '\f', '\u000B' -> {
+      switch (c < 128 ? ASCII_CLASS[c] : LETTER) {
+        case SPACE -> {
           p++;
           continue;
         }
-        case '\'' -> p = quotedEnd(s, p + 1, len, '\'');
-        case '"' -> {
+        case QUOTE -> {
+          // E'…' (a lone e before the quote) lets a backslash escape the quote.
+          boolean escapes =
+              p > 0 && (s.charAt(p - 1) | 0x20) == 'e' && (p < 2 || !isIdentPart(s.charAt(p - 2)));
+          p = escapes ? escapeStringEnd(s, p + 1, len) : quotedEnd(s, p + 1, len, '\'');
+        }
+        case DOUBLE_QUOTE -> {
           p = quotedEnd(s, p + 1, len, '"');
           // A quoted name is case-sensitive: "pg_advisory_lock"(1) calls the function.
           if (atomic == 0) {
             function = pinningFunction(s, start + 1, p - 1, false);
           }
         }
-        case '$' -> p = dollarEnd(s, p, len);
-        case '-' -> {
+        case DOLLAR -> p = dollarEnd(s, p, len);
+        case DASH -> {
           if (p + 1 < len && s.charAt(p + 1) == '-') {
             p = lineCommentEnd(s, p + 2, len);
             continue;
           }
           p++;
         }
-        case '/' -> {
+        case SLASH -> {
           if (p + 1 < len && s.charAt(p + 1) == '*') {
             p = blockCommentEnd(s, p + 2, len);
             continue;
           }
           p++;
         }
-        case '(' -> {
+        case OPEN -> {
           if (depth == call && callArg == 2) {
             isLocal = 2;
           }
@@ -457,7 +529,7 @@ public final class SqlClassifier {
           p++;
           continue;
         }
-        case ')' -> {
+        case CLOSE -> {
           if (depth == call) {
             if (callArg != 2 || isLocal != 1) {
               return pinned(p); // set_config(name, value, false or unknown): a session setting
@@ -472,72 +544,62 @@ public final class SqlClassifier {
           }
           continue;
         }
-        case ',' -> {
+        case COMMA -> {
           if (depth == call) {
             callArg++;
           }
           p++;
           continue;
         }
-        case ';' -> {
+        case SEMICOLON -> {
           if (depth == 0 && atomic == 0) {
             return packed(p, toCloseParen ? route | FAILED : route);
           }
           p++;
           continue;
         }
-        default -> {
-          int cls = c < 128 ? ASCII_CLASS[c] : LETTER;
-          if (cls == DIGIT) {
-            p = numberEnd(s, p + 1, len);
-          } else if (cls != LETTER) {
-            p++; // an operator or other punctuation
-          } else {
-            p = identRest(s, p + 1, len);
-            int n = p - start;
-            if (n == 1 && (c | 0x20) == 'e' && p < len && s.charAt(p) == '\'') {
-              p = escapeStringEnd(s, p + 1, len);
-            } else {
-              switch (n) {
-                case 3 -> {
-                  if (atomic > 0 && is(s, start, p, "end")) {
-                    atomic--;
-                  }
-                }
-                case 4 -> {
-                  if (kind == KIND_SELECT && is(s, start, p, "into")) {
-                    int into = selectIntoRoute(s, p, len);
-                    if (into == PIN) {
-                      return pinned(p);
-                    }
-                    route = Math.max(route, into);
-                  } else if (atomic > 0 && is(s, start, p, "case")) {
-                    atomic++;
-                  }
-                }
-                case 5 -> {
-                  if (kind == KIND_CREATE
-                      && atomic == 0
-                      && is(s, start, p, "begin")
-                      && nextWordIs(s, p, len, "atomic")) {
-                    atomic = 1;
-                  }
-                }
-                case 12 -> {
-                  if (is(s, start, p, "concurrently")) {
-                    route = Math.max(route, DIRECT);
-                  }
-                }
-                case 10, 16, 20, 23, 27 -> {
-                  if (atomic == 0) {
-                    function = pinningFunction(s, start, p, true);
-                  }
-                }
-                default -> {}
+        case DIGIT -> p = numberEnd(s, p + 1, len);
+        case LETTER -> {
+          p = identRest(s, p + 1, len);
+          switch (p - start) {
+            case 3 -> {
+              if (atomic > 0 && is(s, start, p, "end")) {
+                atomic--;
               }
             }
+            case 4 -> {
+              if (kind == KIND_SELECT && is(s, start, p, "into")) {
+                int into = selectIntoRoute(s, p, len);
+                if (into == PIN) {
+                  return pinned(p);
+                }
+                route = Math.max(route, into);
+              } else if (atomic > 0 && is(s, start, p, "case")) {
+                atomic++;
+              }
+            }
+            case 5 -> {
+              if (kind == KIND_CREATE
+                  && atomic == 0
+                  && is(s, start, p, "begin")
+                  && nextWordIs(s, p, len, "atomic")) {
+                atomic = 1;
+              }
+            }
+            case 12 -> {
+              if (is(s, start, p, "concurrently")) {
+                route = Math.max(route, DIRECT);
+              }
+            }
+            case 10, 16, 20, 23, 27 -> {
+              if (atomic == 0) {
+                function = pinningFunction(s, start, p, true);
+              }
+            }
+            default -> {}
           }
         }
+        default -> p++; // an operator or other punctuation
       }
       // A token was read (not whitespace, a comment or a separator).
       if (depth == call && callArg == 2) {
@@ -561,6 +623,27 @@ public final class SqlClassifier {
       return pinned(p); // set_config( never closed: its third argument is unknown
     }
     return packed(p, toCloseParen ? route | FAILED : route);
+  }
+
+  /**
+   * Skips characters that cannot change the route. It stops only at a character that always needs
+   * the scanner ({@link #STOP}: quotes, comment starts, parentheses, {@code ;}) or at a letter in
+   * {@code wordStops} that starts a word (the char before it does not continue an identifier). One
+   * class lookup per character and no branch per token: that is what keeps a long statement close
+   * to the cost of reading it.
+   *
+   * @return the position of the first character that needs the scanner, or {@code len}
+   */
+  private static int skipPlain(String s, int p, int len, int wordStops) {
+    for (; p < len; p++) {
+      char c = s.charAt(p);
+      int bits = c < 128 ? ASCII_BITS[c] : IDENT_PART;
+      if ((bits & (STOP | wordStops)) != 0
+          && ((bits & STOP) != 0 || p == 0 || !isIdentPart(s.charAt(p - 1)))) {
+        return p;
+      }
+    }
+    return len;
   }
 
   /**
@@ -737,7 +820,7 @@ public final class SqlClassifier {
   private static int identRest(String s, int p, int len) {
     while (p < len) {
       char c = s.charAt(p);
-      if (c < 128 && ASCII_CLASS[c] < DIGIT) {
+      if (c < 128 && (ASCII_CLASS[c] < DIGIT || ASCII_CLASS[c] > LETTER)) {
         return p;
       }
       p++;
@@ -758,6 +841,10 @@ public final class SqlClassifier {
 
   private static boolean isIdentStart(char c) {
     return c >= 128 || ASCII_CLASS[c] == LETTER;
+  }
+
+  private static boolean isIdentPart(char c) {
+    return c >= 128 || (ASCII_CLASS[c] >= DIGIT && ASCII_CLASS[c] <= LETTER);
   }
 
   private static boolean isDigit(char c) {
