@@ -1,0 +1,47 @@
+package dev.neonjdbc;
+
+import dev.neonjdbc.config.EndpointKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * What a {@code jdbc:neon:} connection tells about its routing, reached through {@code
+ * connection.unwrap(NeonConnection.class)}.
+ *
+ * <pre>{@code
+ * NeonConnection neon = connection.unwrap(NeonConnection.class);
+ * neon.endpointFor("LISTEN jobs");   // DIRECT
+ * neon.pinDirect();                  // everything after this runs on one direct session
+ * }</pre>
+ */
+public interface NeonConnection {
+  /**
+   * The endpoint {@code sql} would run on if it were executed now, taking the connection's pin and
+   * any open transaction into account. Nothing is sent to the server.
+   */
+  EndpointKind endpointFor(String sql);
+
+  /**
+   * Whether the connection is pinned to its direct session (by a statement or {@link #pinDirect}).
+   */
+  boolean isPinned();
+
+  /**
+   * Pins the connection to the direct endpoint: every later statement runs on one real PostgreSQL
+   * session until {@code DISCARD ALL} or close. Use it before a transaction that needs session
+   * state (LISTEN, temporary tables, SQL PREPARE).
+   *
+   * @throws SQLException SQLState 0A000 when a transaction is open on the pooled endpoint
+   */
+  void pinDirect() throws SQLException;
+
+  /** Whether statements are routed per statement (both endpoints known and {@code route=auto}). */
+  boolean isRouting();
+
+  /** The physical pgJDBC session on the pooled endpoint, if one is open (diagnostics only). */
+  Optional<Connection> pooledSession();
+
+  /** The physical pgJDBC session on the direct endpoint, if one is open (diagnostics only). */
+  Optional<Connection> directSession();
+}

@@ -1,0 +1,141 @@
+package dev.neonjdbc.routing;
+
+import dev.neonjdbc.config.ConfigErrors;
+import dev.neonjdbc.config.ConnectionSettings;
+import dev.neonjdbc.config.Endpoint;
+import dev.neonjdbc.config.EndpointKind;
+import dev.neonjdbc.config.NeonProperty;
+import dev.neonjdbc.config.RouteMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the physical pgJDBC connections behind a {@code jdbc:neon:} connection, one endpoint at a
+ * time, with the properties that endpoint needs.
+ *
+ * <p>pgJDBC is called directly (not through {@code DriverManager}) so that no other registered
+ * driver can intercept the URL and no lookup happens per connection.
+ */
+public final class PhysicalConnector {
+  private static final Logger LOG = LoggerFactory.getLogger(PhysicalConnector.class);
+  private static final org.postgresql.Driver PGJDBC = new org.postgresql.Driver();
+  private static final Set<String> PASS_THROUGH_REPORTED = ConcurrentHashMap.newKeySet();
+
+  private final ConnectionSettings settings;
+  private final Properties pooledProperties;
+  private final Properties directProperties;
+
+  private PhysicalConnector(ConnectionSettings settings) throws SQLException {
+    this.settings = settings;
+    this.directProperties = settings.pgjdbcProperties();
+    this.pooledProperties = pooledProperties(settings);
+  }
+
+  /** A connector for the endpoints of {@code settings}. */
+  public static PhysicalConnector forSettings(ConnectionSettings settings) throws SQLException {
+    if (!settings.hasBothEndpoints()
+        && PASS_THROUGH_REPORTED.add(settings.singleEndpoint().toString())) {
+      LOG.info(
+          "jdbc:neon: knows only one endpoint ({}); statements are not routed. Set"
+              + " pooledHost/pooledPort or directHost/directPort to route.",
+          settings.singleEndpoint());
+    }
+    return new PhysicalConnector(settings);
+  }
+
+  /** The settings this connector was made from. */
+  public ConnectionSettings settings() {
+    return settings;
+  }
+
+  /** Opens the endpoint that {@code mode} names when statements are not routed one by one. */
+  public Connection open(RouteMode mode) throws SQLException {
+    return open(mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED);
+  }
+
+  /**
+   * Opens a new pgJDBC connection to the endpoint of {@code kind} (the single endpoint when only
+   * one is known).
+   */
+  public Connection open(EndpointKind kind) throws SQLException {
+    Endpoint endpoint =
+        settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
+    Properties properties = kind == EndpointKind.POOLED ? pooledProperties : directProperties;
+    String url = settings.pgjdbcUrl(endpoint);
+    try {
+      Connection connection = PGJDBC.connect(url, properties);
+      if (connection == null) {
+        throw new SQLException("pgJDBC refused the URL " + url, ConfigErrors.UNABLE_TO_CONNECT);
+      }
+      LOG.debug("opened {} connection to {}", kind.label(), endpoint);
+      return connection;
+    } catch (SQLException e) {
+      throw explain(e, kind, endpoint, properties);
+    }
+  }
+
+  /**
+   * Pooled sessions share server backends between clients, so protocol-level prepared statements
+   * only survive where the pooler tracks them (PgBouncer 1.21+ with max_prepared_statements, as
+   * Neon runs it); elsewhere pgJDBC must not name its statements unless the user said so.
+   */
+  private static Properties pooledProperties(ConnectionSettings settings) throws SQLException {
+    Properties properties = settings.pgjdbcProperties();
+    // PgBouncer refuses these startup parameters, and they are session state anyway: a
+    // connection that sets them is pinned to direct (see startupStateForcesPin).
+    properties.remove("currentSchema");
+    String options = properties.getProperty("options");
+    if (options != null && !isOnlyNeonEndpointOption(options)) {
+      properties.remove("options");
+    }
+    String policy = NeonProperty.POOLER_PREPARED_STATEMENTS.getChoice(settings.neonProperties());
+    boolean poolerKeepsStatements =
+        policy.equals("true") || (policy.equals("auto") && settings.isNeonHost());
+    if (!poolerKeepsStatements && properties.getProperty("prepareThreshold") == null) {
+      properties.setProperty("prepareThreshold", "0");
+    }
+    return properties;
+  }
+
+  /**
+   * Whether the connection asks for session state at startup ({@code currentSchema}, or {@code
+   * options} beyond Neon's {@code endpoint=ID}) that the pooled endpoint cannot carry.
+   */
+  public boolean startupStateForcesPin() {
+    String options = directProperties.getProperty("options");
+    return directProperties.getProperty("currentSchema") != null
+        || (options != null && !isOnlyNeonEndpointOption(options));
+  }
+
+  private static boolean isOnlyNeonEndpointOption(String options) {
+    String trimmed = options.trim();
+    return trimmed.isEmpty() || (trimmed.startsWith("endpoint=") && trimmed.indexOf(' ') < 0);
+  }
+
+  private SQLException explain(
+      SQLException error, EndpointKind kind, Endpoint endpoint, Properties properties) {
+    String channelBinding = properties.getProperty("channelBinding");
+    String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+    if (kind == EndpointKind.POOLED
+        && settings.hasBothEndpoints()
+        && "require".equalsIgnoreCase(channelBinding)
+        && (message.contains("channel binding") || message.contains("scram-sha-256-plus"))) {
+      return new SQLException(
+          "channel_binding=require cannot be met by the pooled endpoint "
+              + endpoint
+              + ": the server did not offer SCRAM-SHA-256-PLUS (PgBouncer does not support channel"
+              + " binding). Use route=direct, or channel_binding=prefer for this URL. [URL: "
+              + settings.maskedUrl()
+              + "]",
+          ConfigErrors.UNABLE_TO_CONNECT,
+          error);
+    }
+    return error;
+  }
+}

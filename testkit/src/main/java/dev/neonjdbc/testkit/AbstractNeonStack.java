@@ -1,0 +1,280 @@
+package dev.neonjdbc.testkit;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+
+/**
+ * What every provider's stack has in common: URLs, environment and pgJDBC connections derived from
+ * a {@link StackDescription}. A provider adds how it tells endpoints apart, its superuser and admin
+ * console, and how it stops.
+ */
+public abstract class AbstractNeonStack implements NeonStack {
+  private static final Driver PGJDBC = new org.postgresql.Driver();
+
+  private final StackDescription description;
+
+  /** Creates a stack view over {@code description}. */
+  protected AbstractNeonStack(StackDescription description) {
+    this.description = description;
+  }
+
+  /** The description this stack was built from. */
+  protected final StackDescription description() {
+    return description;
+  }
+
+  /**
+   * A query returning one boolean row: true when the session is served through the pooler. Runs on
+   * the connection passed to {@link #endpointOf(Connection)}.
+   */
+  protected abstract String pooledSessionQuery();
+
+  /** Stops whatever the provider started; called once, from the JVM's shutdown hook. */
+  protected abstract void stop();
+
+  @Override
+  public String providerName() {
+    return description.providerName();
+  }
+
+  @Override
+  public String host() {
+    return description.pooledHost();
+  }
+
+  @Override
+  public String pooledHost() {
+    return description.pooledHost();
+  }
+
+  @Override
+  public int pooledPort() {
+    return description.pooledPort();
+  }
+
+  @Override
+  public String directHost() {
+    return description.directHost();
+  }
+
+  @Override
+  public int directPort() {
+    return description.directPort();
+  }
+
+  @Override
+  public String database() {
+    return description.database();
+  }
+
+  @Override
+  public String singleBackendDatabase() {
+    return description.singleBackendDatabase();
+  }
+
+  @Override
+  public String user() {
+    return description.user();
+  }
+
+  @Override
+  public String password() {
+    return description.password();
+  }
+
+  @Override
+  public Path caCertificate() {
+    return description.tls() == null ? null : description.tls().caCertificate();
+  }
+
+  @Override
+  public Path trustStore() {
+    return description.tls() == null ? null : description.tls().trustStore();
+  }
+
+  @Override
+  public String trustStorePassword() {
+    return description.tls() == null ? null : description.tls().trustStorePassword();
+  }
+
+  @Override
+  public Path wrongHostCertificate() {
+    return description.tls() == null ? null : description.tls().wrongHostCertificate();
+  }
+
+  @Override
+  public Path wrongHostKey() {
+    return description.tls() == null ? null : description.tls().wrongHostKey();
+  }
+
+  @Override
+  public Path serverCertificate() {
+    return description.tls() == null ? null : description.tls().serverCertificate();
+  }
+
+  @Override
+  public Path serverKey() {
+    return description.tls() == null ? null : description.tls().serverKey();
+  }
+
+  @Override
+  public String sslParameters() {
+    return query(description.jdbcTls());
+  }
+
+  @Override
+  public String pooledJdbcUrl() {
+    return pooledJdbcUrl(database());
+  }
+
+  @Override
+  public String pooledJdbcUrl(String database) {
+    return jdbcUrl("postgresql", pooledHost(), pooledPort(), database, sslParameters());
+  }
+
+  @Override
+  public String directJdbcUrl() {
+    return jdbcUrl("postgresql", directHost(), directPort(), database(), sslParameters());
+  }
+
+  @Override
+  public String neonJdbcUrl() {
+    return neonJdbcUrl(database());
+  }
+
+  @Override
+  public String neonJdbcUrl(String database) {
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    endpoints.put("directHost", directHost());
+    endpoints.put("directPort", Integer.toString(directPort()));
+    return jdbcUrl(
+        "neon", pooledHost(), pooledPort(), database, query(endpoints) + "&" + sslParameters());
+  }
+
+  @Override
+  public Properties credentials() {
+    Properties properties = new Properties();
+    properties.setProperty("user", user());
+    properties.setProperty("password", password());
+    return properties;
+  }
+
+  @Override
+  public Connection openPooled() throws SQLException {
+    return openPooled(database());
+  }
+
+  @Override
+  public Connection openPooled(String database) throws SQLException {
+    return connect(pooledJdbcUrl(database), credentials());
+  }
+
+  @Override
+  public Connection openDirect() throws SQLException {
+    return connect(directJdbcUrl(), credentials());
+  }
+
+  /** Throws: only providers that created the cluster have a superuser. */
+  @Override
+  public Connection openSuperuser() throws SQLException {
+    throw new SQLFeatureNotSupportedException(
+        "the " + providerName() + " stack has no superuser access");
+  }
+
+  @Override
+  public ServerEndpoint endpointOf(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(pooledSessionQuery())) {
+      row.next();
+      return row.getBoolean(1) ? ServerEndpoint.POOLED : ServerEndpoint.DIRECT;
+    }
+  }
+
+  @Override
+  public Path logDirectory() {
+    return description.logDirectory();
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    Map<String, String> libpqTls = description.libpqTls();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DATABASE_URL", libpqUrl(pooledHost(), pooledPort()));
+    env.put("DATABASE_URL_UNPOOLED", libpqUrl(directHost(), directPort()));
+    env.put("PGHOST", pooledHost());
+    env.put("PGPORT", Integer.toString(pooledPort()));
+    env.put("PGDATABASE", database());
+    env.put("PGUSER", user());
+    env.put("PGPASSWORD", password());
+    if (libpqTls.containsKey("sslmode")) {
+      env.put("PGSSLMODE", libpqTls.get("sslmode"));
+    }
+    if (libpqTls.containsKey("sslrootcert")) {
+      env.put("PGSSLROOTCERT", libpqTls.get("sslrootcert"));
+    }
+    env.put("PGHOST_UNPOOLED", directHost());
+    env.put("PGPORT_UNPOOLED", Integer.toString(directPort()));
+    return Collections.unmodifiableMap(env);
+  }
+
+  /** Opens a pgJDBC connection; the URL is always a {@code jdbc:postgresql:} one. */
+  protected static Connection connect(String url, Properties properties) throws SQLException {
+    return PGJDBC.connect(url, properties);
+  }
+
+  /** {@code key=value&…} with URL-encoded values, usable by both pgJDBC and libpq. */
+  protected static String query(Map<String, String> parameters) {
+    StringJoiner query = new StringJoiner("&");
+    parameters.forEach((key, value) -> query.add(key + "=" + encode(value)));
+    return query.toString();
+  }
+
+  /** Percent-encodes {@code value}; a space becomes {@code %20}, which libpq decodes too. */
+  protected static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String jdbcUrl(
+      String subprotocol, String host, int port, String database, String query) {
+    String url =
+        "jdbc:" + subprotocol + "://" + hostForUrl(host) + ":" + port + "/" + encode(database);
+    return query.isEmpty() ? url : url + "?" + query;
+  }
+
+  private String libpqUrl(String host, int port) {
+    String url =
+        "postgresql://"
+            + encode(user())
+            + ":"
+            + encode(password())
+            + "@"
+            + hostForUrl(host)
+            + ":"
+            + port
+            + "/"
+            + encode(database());
+    String query = query(description.libpqTls());
+    return query.isEmpty() ? url : url + "?" + query;
+  }
+
+  private static String hostForUrl(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + description + "]";
+  }
+}

@@ -1,0 +1,174 @@
+package dev.neonjdbc.testkit;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A running Neon-shaped stack: a <em>pooled</em> endpoint (PgBouncer, {@code
+ * pool_mode=transaction}) and a <em>direct</em> endpoint (PostgreSQL), one database, one login
+ * role, TLS and SCRAM on both.
+ *
+ * <p>Obtain the shared instance with {@link NeonStacks#shared()} or by parameter injection in a
+ * {@link NeonStackTest}. The stack belongs to the JVM: do not stop it, and leave the server the way
+ * you found it (drop what you create, or use unique names).
+ *
+ * <p>URLs returned here carry no credentials; pass {@link #credentials()} or use the {@code open…}
+ * methods. Connections returned by the {@code open…} methods are plain pgJDBC connections with the
+ * driver's defaults (for example {@code prepareThreshold=5}, which PgBouncer 1.18 in transaction
+ * mode does not support across transactions): that is the behaviour an application gets.
+ */
+public interface NeonStack {
+
+  /**
+   * The provider that started this stack: {@code "local"}, {@code "testcontainers"} or {@code
+   * "neon"}.
+   */
+  String providerName();
+
+  /** The host clients connect to when both endpoints share one: {@code "127.0.0.1"} locally. */
+  String host();
+
+  /** Host name or address of the pooled endpoint (PgBouncer). */
+  String pooledHost();
+
+  /** TCP port of the pooled endpoint (PgBouncer). */
+  int pooledPort();
+
+  /** Host name or address of the direct endpoint (PostgreSQL). */
+  String directHost();
+
+  /** TCP port of the direct endpoint (PostgreSQL). */
+  int directPort();
+
+  /** The application database, {@code "neondb"}. */
+  String database();
+
+  /**
+   * A second database, {@code "neondb_single"}, whose PgBouncer pool holds exactly one server
+   * connection ({@code pool_size=1}), so consecutive transactions of different clients share one
+   * backend. It exists under the same name on PostgreSQL, so a {@code jdbc:neon:} URL that names it
+   * reaches it on both endpoints.
+   *
+   * <p>The Neon provider cannot configure the pooler and returns {@link #database()}; tests that
+   * rely on backend sharing should check {@link #providerName()}.
+   */
+  String singleBackendDatabase();
+
+  /** The application role, owner of {@link #database()}. */
+  String user();
+
+  /**
+   * The application role's password (letters, digits and {@code _} only: no URL encoding needed).
+   */
+  String password();
+
+  /** PEM file of the stack's certificate authority; {@code null} for the Neon provider. */
+  Path caCertificate();
+
+  /** PKCS12 trust store holding {@link #caCertificate()}; {@code null} for the Neon provider. */
+  Path trustStore();
+
+  /** Password of {@link #trustStore()}; {@code null} for the Neon provider. */
+  String trustStorePassword();
+
+  /**
+   * PEM certificate signed by the stack's CA for {@code wrong.example} only, for tests that need a
+   * server whose certificate does not match the host name; {@code null} for the Neon provider.
+   */
+  Path wrongHostCertificate();
+
+  /**
+   * PEM private key (PKCS8) of {@link #wrongHostCertificate()}; {@code null} for the Neon provider.
+   */
+  Path wrongHostKey();
+
+  /**
+   * PEM certificate the stack's servers present, signed by the CA, valid for {@code localhost},
+   * {@code 127.0.0.1} and {@code ::1}; usable by other test servers (e.g. a WebSocket proxy).
+   * {@code null} for the Neon provider.
+   */
+  Path serverCertificate();
+
+  /**
+   * PEM private key (PKCS8) of {@link #serverCertificate()}; {@code null} for the Neon provider.
+   */
+  Path serverKey();
+
+  /**
+   * pgJDBC TLS parameters for both endpoints as a URL query fragment with URL-encoded values, for
+   * example {@code sslmode=verify-full&sslrootcert=%2Ftmp%2Fneonkit-1%2Ftls%2Fca.pem}.
+   */
+  String sslParameters();
+
+  /** {@code jdbc:postgresql://POOLED_HOST:PORT/neondb?<sslParameters>}. */
+  String pooledJdbcUrl();
+
+  /**
+   * Like {@link #pooledJdbcUrl()} for another database or PgBouncer alias, e.g. {@code
+   * neondb_single}.
+   */
+  String pooledJdbcUrl(String database);
+
+  /** {@code jdbc:postgresql://DIRECT_HOST:PORT/neondb?<sslParameters>}. */
+  String directJdbcUrl();
+
+  /**
+   * {@code jdbc:neon://POOLED_HOST:PORT/neondb?directHost=…&directPort=…&<sslParameters>}: both
+   * endpoints, explicitly, whatever the provider.
+   */
+  String neonJdbcUrl();
+
+  /** Like {@link #neonJdbcUrl()} with another pooled database alias, e.g. {@code neondb_single}. */
+  String neonJdbcUrl(String database);
+
+  /** A fresh {@code Properties} holding {@code user} and {@code password}; free to modify. */
+  Properties credentials();
+
+  /** Opens a plain pgJDBC connection to the pooled endpoint, database {@link #database()}. */
+  Connection openPooled() throws SQLException;
+
+  /** Opens a plain pgJDBC connection to the pooled endpoint for another database alias. */
+  Connection openPooled(String database) throws SQLException;
+
+  /** Opens a plain pgJDBC connection to the direct endpoint, database {@link #database()}. */
+  Connection openDirect() throws SQLException;
+
+  /**
+   * Opens a direct connection to {@link #database()} as the cluster's superuser.
+   *
+   * @throws java.sql.SQLFeatureNotSupportedException on the Neon provider, which has no superuser
+   */
+  Connection openSuperuser() throws SQLException;
+
+  /** The PgBouncer admin console, or empty when the provider has none (Neon). */
+  Optional<PgBouncerAdmin> pgbouncerAdmin();
+
+  /**
+   * Tells which endpoint serves {@code connection} by asking the server (one query, run in the
+   * connection's current transaction if any). Locally a pooled session reaches PostgreSQL over a
+   * Unix socket, so {@code inet_server_addr()} is NULL there and {@code 127.0.0.1} on direct ones.
+   * On the Neon provider this is a best-effort guess (PgBouncer reaches the compute over loopback).
+   */
+  ServerEndpoint endpointOf(Connection connection) throws SQLException;
+
+  /**
+   * Directory holding this stack's logs ({@code target/neon-testkit/…} locally), kept after exit.
+   */
+  Path logDirectory();
+
+  /**
+   * Environment variables that describe this stack the way Neon and libpq do: {@code DATABASE_URL}
+   * (pooled, {@code
+   * postgresql://user:password@host:port/neondb?sslmode=verify-full&sslrootcert=…}), {@code
+   * DATABASE_URL_UNPOOLED} (direct), {@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code
+   * PGUSER}, {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGSSLROOTCERT} (pooled endpoint), and
+   * {@code PGHOST_UNPOOLED} with {@code PGPORT_UNPOOLED} (direct endpoint; the latter is this kit's
+   * own name, since libpq has none for a direct port). On the Neon provider {@code PGSSLROOTCERT}
+   * is {@code system}. The map is unmodifiable and ordered.
+   */
+  Map<String, String> environment();
+}

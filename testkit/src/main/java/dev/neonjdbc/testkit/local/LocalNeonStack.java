@@ -1,0 +1,357 @@
+package dev.neonjdbc.testkit.local;
+
+import dev.neonjdbc.testkit.AbstractNeonStack;
+import dev.neonjdbc.testkit.NeonStackException;
+import dev.neonjdbc.testkit.PgBouncerAdmin;
+import dev.neonjdbc.testkit.StackDescription;
+import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
+import dev.neonjdbc.testkit.pgbouncer.PsqlPgBouncerAdmin;
+import dev.neonjdbc.testkit.postgres.ClusterBootstrap;
+import dev.neonjdbc.testkit.postgres.Passwords;
+import dev.neonjdbc.testkit.process.CommandResult;
+import dev.neonjdbc.testkit.process.Commands;
+import dev.neonjdbc.testkit.process.FileTrees;
+import dev.neonjdbc.testkit.process.ServiceUser;
+import dev.neonjdbc.testkit.tls.TlsMaterial;
+import dev.neonjdbc.testkit.tls.TlsMaterialGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The stack from local binaries: a fresh PostgreSQL cluster and a PgBouncer in front of it.
+ *
+ * <p>Layout: a short stack directory {@code /tmp/neonkit-N/} (Unix socket paths must stay under
+ * about 100 characters) holds {@code tls/}, {@code pgdata/}, {@code pgbouncer/} (ini, auth file,
+ * pid file) and PostgreSQL's Unix socket; it is deleted at stop. Logs ({@code initdb.log}, {@code
+ * postgresql.log}, {@code pgbouncer.log}, {@code pgbouncer.console.log}, {@code stack.txt}) go to
+ * the log directory and are kept.
+ *
+ * <p>PostgreSQL listens on {@code 127.0.0.1} and on the socket. PgBouncer listens on {@code
+ * 127.0.0.1} only and reaches PostgreSQL through the socket, so {@code inet_server_addr()} is NULL
+ * on pooled sessions and {@code 127.0.0.1} on direct ones.
+ */
+public final class LocalNeonStack extends AbstractNeonStack {
+  static final String DATA_DIRECTORY = "pgdata";
+  static final String PGBOUNCER_PID_FILE = "pgbouncer/pgbouncer.pid";
+
+  private static final String USER = "neon";
+  private static final String DATABASE = "neondb";
+  private static final String SINGLE_BACKEND_DATABASE = "neondb_single";
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Path stackDirectory;
+  private final Path serviceLogDirectory;
+  private final LocalPostgres postgres;
+  private final LocalPgBouncer pgbouncer;
+  private final String superuserPassword;
+  private final String adminPassword;
+  private final Path psql;
+
+  private LocalNeonStack(
+      StackDescription description,
+      Path stackDirectory,
+      Path serviceLogDirectory,
+      LocalPostgres postgres,
+      LocalPgBouncer pgbouncer,
+      String superuserPassword,
+      String adminPassword,
+      Path psql) {
+    super(description);
+    this.stackDirectory = stackDirectory;
+    this.serviceLogDirectory = serviceLogDirectory;
+    this.postgres = postgres;
+    this.pgbouncer = pgbouncer;
+    this.superuserPassword = superuserPassword;
+    this.adminPassword = adminPassword;
+    this.psql = psql;
+  }
+
+  /**
+   * Starts a new stack. The caller stops it with {@link #stop()} (the shared stack's shutdown hook
+   * does).
+   *
+   * @param logDirectory existing directory for the logs, kept after stop
+   * @throws NeonStackException when a binary is missing (with the install command) or a step fails
+   */
+  public static LocalNeonStack start(Path logDirectory) {
+    long startNanos = System.nanoTime();
+    LocalBinaries binaries = LocalBinaries.locate();
+    ServiceUser serviceUser = ServiceUser.current();
+    Path tempRoot = tempRoot();
+    StaleStackReaper.reap(tempRoot, binaries, serviceUser);
+
+    Path stackDirectory;
+    try {
+      stackDirectory = Files.createTempDirectory(tempRoot, StaleStackReaper.DIRECTORY_PREFIX);
+      StaleStackReaper.claim(stackDirectory);
+    } catch (IOException e) {
+      throw new NeonStackException("cannot create a stack directory under " + tempRoot, e);
+    }
+    Path serviceLogs = serviceLogDirectory(serviceUser, logDirectory, stackDirectory);
+    String superuserPassword = Passwords.alphanumeric(24);
+    String adminPassword = Passwords.alphanumeric(24);
+    String password = Passwords.neonStyle();
+    TlsMaterial tls =
+        TlsMaterialGenerator.generate(
+            stackDirectory.resolve("tls"), List.of(), Passwords.alphanumeric(16));
+
+    LocalPostgres postgres =
+        new LocalPostgres(
+            binaries,
+            serviceUser,
+            stackDirectory.resolve(DATA_DIRECTORY),
+            stackDirectory,
+            serviceLogs.resolve("postgresql.log"),
+            tls);
+    Path pgbouncerDirectory = stackDirectory.resolve("pgbouncer");
+    LocalPgBouncer pgbouncer =
+        new LocalPgBouncer(
+            binaries,
+            serviceUser,
+            pgbouncerDirectory.resolve("pgbouncer.ini"),
+            logDirectory.resolve("pgbouncer.console.log"));
+    try {
+      Path passwordFile = stackDirectory.resolve("superuser.pw");
+      Files.writeString(passwordFile, superuserPassword + "\n", StandardCharsets.UTF_8);
+      Files.createDirectories(pgbouncerDirectory);
+      serviceUser.own(stackDirectory);
+      postgres.initialize(passwordFile, logDirectory.resolve("initdb.log"));
+      Files.delete(passwordFile);
+      postgres.start();
+
+      Map<String, String> jdbcTls = new LinkedHashMap<>();
+      jdbcTls.put("sslmode", "verify-full");
+      jdbcTls.put("sslrootcert", tls.caCertificate().toString());
+      String serverVersion;
+      Map<String, String> secrets;
+      String directUrl =
+          "jdbc:postgresql://" + LOOPBACK + ":" + postgres.port() + "/postgres?" + query(jdbcTls);
+      try (Connection superuser = connect(directUrl, superuserLogin(superuserPassword))) {
+        serverVersion = scalar(superuser, "SHOW server_version");
+        secrets =
+            ClusterBootstrap.createRolesAndDatabase(
+                superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
+      }
+
+      Path authFile = pgbouncerDirectory.resolve("auth_file.txt");
+      Files.writeString(authFile, PgBouncerConfig.authFile(secrets), StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(authFile, PosixFilePermissions.fromString("rw-------"));
+      serviceUser.own(pgbouncerDirectory);
+      Path pgbouncerLog = serviceLogs.resolve("pgbouncer.log");
+      pgbouncer.start(
+          port ->
+              new PgBouncerConfig(
+                  LOOPBACK,
+                  port,
+                  stackDirectory.toString(),
+                  postgres.port(),
+                  DATABASE,
+                  SINGLE_BACKEND_DATABASE,
+                  authFile.toString(),
+                  tls.serverKey().toString(),
+                  tls.serverCertificate().toString(),
+                  tls.caCertificate().toString(),
+                  pgbouncerLog.toString(),
+                  stackDirectory.resolve(PGBOUNCER_PID_FILE).toString()),
+          pgbouncerLog);
+
+      Map<String, String> libpqTls = new LinkedHashMap<>(jdbcTls);
+      StackDescription description =
+          new StackDescription(
+              "local",
+              LOOPBACK,
+              pgbouncer.port(),
+              LOOPBACK,
+              postgres.port(),
+              DATABASE,
+              SINGLE_BACKEND_DATABASE,
+              USER,
+              password,
+              tls,
+              jdbcTls,
+              libpqTls,
+              logDirectory);
+      LocalNeonStack stack =
+          new LocalNeonStack(
+              description,
+              stackDirectory,
+              serviceLogs,
+              postgres,
+              pgbouncer,
+              superuserPassword,
+              adminPassword,
+              binaries.psql());
+      stack.awaitPooledLogin(pgbouncerLog);
+      stack.writeSummary(
+          serverVersion,
+          pgbouncerVersion(binaries),
+          Duration.ofNanos(System.nanoTime() - startNanos));
+      return stack;
+    } catch (IOException | SQLException | RuntimeException e) {
+      pgbouncer.stop();
+      postgres.stop();
+      preserveLogs(serviceLogs, logDirectory);
+      FileTrees.deleteQuietly(stackDirectory);
+      if (e instanceof NeonStackException failure) {
+        throw failure;
+      }
+      throw new NeonStackException(
+          "the local test stack failed to start (logs in " + logDirectory + "): " + e, e);
+    }
+  }
+
+  @Override
+  protected String pooledSessionQuery() {
+    return "SELECT inet_server_addr() IS NULL";
+  }
+
+  @Override
+  public Connection openSuperuser() throws SQLException {
+    return connect(directJdbcUrl(), superuserLogin(superuserPassword));
+  }
+
+  @Override
+  public Optional<PgBouncerAdmin> pgbouncerAdmin() {
+    return Optional.of(
+        new PsqlPgBouncerAdmin(
+            psql,
+            pooledHost(),
+            pooledPort(),
+            caCertificate(),
+            ClusterBootstrap.PGBOUNCER_ADMIN,
+            adminPassword));
+  }
+
+  /** Stops PgBouncer and PostgreSQL and deletes the stack directory; logs stay. Idempotent. */
+  @Override
+  public synchronized void stop() {
+    pgbouncer.stop();
+    postgres.stop();
+    preserveLogs(serviceLogDirectory, logDirectory());
+    FileTrees.deleteQuietly(stackDirectory);
+  }
+
+  /** The directory holding data, sockets, certificates and PgBouncer's files (deleted at stop). */
+  public Path stackDirectory() {
+    return stackDirectory;
+  }
+
+  /**
+   * Waits until a client can log in through PgBouncer with SCRAM: that proves PgBouncer can reach
+   * PostgreSQL with the client's keys, not just that its port is open.
+   */
+  private void awaitPooledLogin(Path pgbouncerLog) throws SQLException {
+    long deadline = System.nanoTime() + LOGIN_TIMEOUT.toNanos();
+    while (true) {
+      try (Connection connection = openPooled()) {
+        scalar(connection, "SELECT 1");
+        return;
+      } catch (SQLException e) {
+        if (!pgbouncer.isAlive() || System.nanoTime() > deadline) {
+          throw new NeonStackException(
+              "cannot log in through PgBouncer: "
+                  + e.getMessage()
+                  + "\nPgBouncer log:\n"
+                  + Commands.tailOf(pgbouncerLog),
+              e);
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NeonStackException("interrupted while waiting for PgBouncer", e);
+      }
+    }
+  }
+
+  private void writeSummary(String serverVersion, String pgbouncerVersion, Duration took)
+      throws IOException {
+    String summary =
+        String.format(
+            "neon-testkit local stack started in %d ms: PostgreSQL %s direct %s:%d, %s pooled"
+                + " %s:%d (transaction mode, databases %s and %s with pool_size=1), user %s,"
+                + " TLS CA %s, stack directory %s%n",
+            took.toMillis(),
+            serverVersion,
+            directHost(),
+            directPort(),
+            pgbouncerVersion,
+            pooledHost(),
+            pooledPort(),
+            database(),
+            singleBackendDatabase(),
+            user(),
+            caCertificate(),
+            stackDirectory);
+    Files.writeString(logDirectory().resolve("stack.txt"), summary, StandardCharsets.UTF_8);
+  }
+
+  private static String pgbouncerVersion(LocalBinaries binaries) {
+    CommandResult result =
+        Commands.run(List.of(binaries.pgbouncer().toString(), "--version"), Duration.ofSeconds(10));
+    String firstLine = result.output().strip().lines().findFirst().orElse("PgBouncer");
+    return result.succeeded() ? firstLine : "PgBouncer";
+  }
+
+  private static String scalar(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static Properties superuserLogin(String password) {
+    Properties properties = new Properties();
+    properties.setProperty("user", LocalPostgres.SUPERUSER);
+    properties.setProperty("password", password);
+    return properties;
+  }
+
+  /**
+   * Where PostgreSQL and PgBouncer write their logs: the kept log directory when the service user
+   * can write there, else a directory inside the stack copied to the log directory at stop.
+   */
+  private static Path serviceLogDirectory(
+      ServiceUser serviceUser, Path logDirectory, Path stackDirectory) {
+    serviceUser.own(logDirectory);
+    if (serviceUser.canWrite(logDirectory)) {
+      return logDirectory;
+    }
+    Path fallback = stackDirectory.resolve("logs");
+    try {
+      return Files.createDirectories(fallback);
+    } catch (IOException e) {
+      throw new NeonStackException("cannot create " + fallback, e);
+    }
+  }
+
+  private static void preserveLogs(Path serviceLogs, Path logDirectory) {
+    if (!serviceLogs.equals(logDirectory)) {
+      FileTrees.copyFilesQuietly(serviceLogs, logDirectory);
+    }
+  }
+
+  /** {@code /tmp} when usable: {@code java.io.tmpdir} can be too long for Unix socket paths. */
+  private static Path tempRoot() {
+    Path tmp = Path.of("/tmp");
+    return Files.isDirectory(tmp) && Files.isWritable(tmp)
+        ? tmp
+        : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+}

@@ -1,0 +1,150 @@
+package dev.neonjdbc.testkit.local;
+
+import dev.neonjdbc.testkit.NeonStackException;
+import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
+import dev.neonjdbc.testkit.process.Commands;
+import dev.neonjdbc.testkit.process.ServiceUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * PgBouncer as a child process of this JVM (in the foreground, not daemonized), so that it cannot
+ * outlive the JVM's shutdown hook unnoticed and its exit is seen at once.
+ */
+final class LocalPgBouncer {
+  private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
+  private static final int START_ATTEMPTS = 3;
+
+  private final LocalBinaries binaries;
+  private final ServiceUser serviceUser;
+  private final Path configFile;
+  private final Path consoleLog;
+  private Process process;
+  private int port;
+
+  /**
+   * @param configFile where to write {@code pgbouncer.ini}
+   * @param consoleLog where the process's own standard output and error go
+   */
+  LocalPgBouncer(
+      LocalBinaries binaries, ServiceUser serviceUser, Path configFile, Path consoleLog) {
+    this.binaries = binaries;
+    this.serviceUser = serviceUser;
+    this.configFile = configFile;
+    this.consoleLog = consoleLog;
+  }
+
+  /**
+   * Starts PgBouncer on a free port and waits until it accepts TCP connections; retries with a new
+   * port when the process exits early (e.g. the port was taken meanwhile).
+   *
+   * @param configForPort the configuration to use for a given listen port
+   */
+  void start(IntFunction<PgBouncerConfig> configForPort, Path logFile) {
+    NeonStackException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      port = FreePorts.pick();
+      write(configFile, configForPort.apply(port).render());
+      serviceUser.own(configFile);
+      try {
+        ProcessBuilder builder =
+            new ProcessBuilder(
+                    serviceUser.wrap(
+                        List.of(binaries.pgbouncer().toString(), "-q", configFile.toString())))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
+        Commands.scrubEnvironment(builder.environment());
+        process = builder.start();
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        throw new NeonStackException("cannot start " + binaries.pgbouncer(), e);
+      }
+      if (awaitListening()) {
+        return;
+      }
+      last =
+          new NeonStackException(
+              "PgBouncer did not come up on port "
+                  + port
+                  + " (attempt "
+                  + attempt
+                  + "); log "
+                  + logFile
+                  + ":\n"
+                  + Commands.tailOf(logFile)
+                  + "\nconsole "
+                  + consoleLog
+                  + ":\n"
+                  + Commands.tailOf(consoleLog));
+      stop();
+    }
+    throw last;
+  }
+
+  /** Whether the process is still running. */
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Stops PgBouncer (SIGTERM: immediate shutdown), forcibly if it lingers. */
+  void stop() {
+    if (process == null) {
+      return;
+    }
+    // runuser relays signals, but signal its child directly too: it is the process that matters.
+    List<ProcessHandle> all = process.descendants().toList();
+    all.forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  private boolean awaitListening() {
+    long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      if (FreePorts.accepts(port)) {
+        return true;
+      }
+      sleep(25);
+    }
+    return false;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NeonStackException("interrupted while waiting for PgBouncer", e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new NeonStackException("cannot write " + file, e);
+    }
+  }
+}
