@@ -1,36 +1,30 @@
 package dev.neonjdbc.routing;
 
-import static dev.neonjdbc.routing.SqlLexer.CLOSE;
-import static dev.neonjdbc.routing.SqlLexer.COMMA;
-import static dev.neonjdbc.routing.SqlLexer.DASH;
-import static dev.neonjdbc.routing.SqlLexer.DIGIT;
-import static dev.neonjdbc.routing.SqlLexer.DOLLAR;
-import static dev.neonjdbc.routing.SqlLexer.DOUBLE_QUOTE;
-import static dev.neonjdbc.routing.SqlLexer.LETTER;
-import static dev.neonjdbc.routing.SqlLexer.OPEN;
-import static dev.neonjdbc.routing.SqlLexer.OTHER;
-import static dev.neonjdbc.routing.SqlLexer.QUOTE;
-import static dev.neonjdbc.routing.SqlLexer.SEMICOLON;
-import static dev.neonjdbc.routing.SqlLexer.SLASH;
-import static dev.neonjdbc.routing.SqlLexer.SPACE;
+import static dev.neonjdbc.routing.ScanResult.DIRECT;
+import static dev.neonjdbc.routing.ScanResult.FAILED;
+import static dev.neonjdbc.routing.ScanResult.PIN;
+import static dev.neonjdbc.routing.ScanResult.POOLED;
+import static dev.neonjdbc.routing.ScanResult.UNPIN;
+import static dev.neonjdbc.routing.ScanResult.failed;
+import static dev.neonjdbc.routing.ScanResult.merge;
+import static dev.neonjdbc.routing.ScanResult.packed;
+import static dev.neonjdbc.routing.ScanResult.pinned;
+import static dev.neonjdbc.routing.ScanResult.positionOf;
+import static dev.neonjdbc.routing.ScanResult.routeOf;
 import static dev.neonjdbc.routing.SqlLexer.afterWord;
 import static dev.neonjdbc.routing.SqlLexer.blockCommentEnd;
-import static dev.neonjdbc.routing.SqlLexer.charClass;
-import static dev.neonjdbc.routing.SqlLexer.dollarEnd;
-import static dev.neonjdbc.routing.SqlLexer.escapeStringEnd;
 import static dev.neonjdbc.routing.SqlLexer.identEnd;
-import static dev.neonjdbc.routing.SqlLexer.identRest;
 import static dev.neonjdbc.routing.SqlLexer.is;
-import static dev.neonjdbc.routing.SqlLexer.isIdentPart;
 import static dev.neonjdbc.routing.SqlLexer.isSpace;
 import static dev.neonjdbc.routing.SqlLexer.lineCommentEnd;
-import static dev.neonjdbc.routing.SqlLexer.matches;
 import static dev.neonjdbc.routing.SqlLexer.nextWordIs;
-import static dev.neonjdbc.routing.SqlLexer.numberEnd;
-import static dev.neonjdbc.routing.SqlLexer.quotedEnd;
 import static dev.neonjdbc.routing.SqlLexer.skipSpaces;
 import static dev.neonjdbc.routing.SqlLexer.skipTrivia;
 import static dev.neonjdbc.routing.SqlLexer.tokenEnd;
+import static dev.neonjdbc.routing.StatementScanner.KIND_CREATE;
+import static dev.neonjdbc.routing.StatementScanner.KIND_OTHER;
+import static dev.neonjdbc.routing.StatementScanner.KIND_SELECT;
+import static dev.neonjdbc.routing.StatementScanner.scan;
 
 import java.util.Arrays;
 
@@ -87,70 +81,8 @@ import java.util.Arrays;
  */
 public final class SqlClassifier {
 
-  // Route ordinals as ints, so that a scanner result packs a position and a route into one long.
-  private static final int POOLED = Route.POOLED.ordinal();
-  private static final int DIRECT = Route.DIRECT.ordinal();
-  private static final int UNPIN = Route.UNPIN.ordinal();
-  private static final int PIN = Route.PIN.ordinal();
   private static final Route[] ROUTES = Route.values();
 
-  /** A packed result is {@code position << RESULT_SHIFT | flags}; the low two bits hold a route. */
-  private static final int RESULT_SHIFT = 3;
-
-  private static final int ROUTE_MASK = 3;
-
-  /** Flag in a packed result: the scanner did not find what it was asked to find. */
-  private static final int FAILED = 4;
-
-  // What the statement being scanned is, where that changes how later tokens are read.
-  private static final int KIND_OTHER = 0;
-  private static final int KIND_SELECT = 1;
-  private static final int KIND_CREATE = 2;
-
-  // Functions whose call can leave session state behind.
-  private static final int NO_FUNCTION = 0;
-  private static final int SESSION_ADVISORY_LOCK = 1;
-  private static final int SET_CONFIG = 2;
-
-  // What a character means to the fast path of the scanner (see skipPlain).
-  /** Continues an identifier: letters, digits, {@code _}, {@code $}, anything non-ASCII. */
-  private static final byte IDENT_PART = 1;
-
-  /** Always ends the fast path: quotes, comment starts, parentheses, {@code ;}. */
-  private static final byte STOP = 2;
-
-  /** Ends it at the start of a word: {@code $}, and c p s, which start CONCURRENTLY and calls. */
-  private static final byte STOP_AT_WORD = 4;
-
-  /** Ends it at the start of a word in a SELECT: i, which starts INTO. */
-  private static final byte STOP_AT_WORD_IN_SELECT = 8;
-
-  /** Ends it at the start of a word in a CREATE: b, which starts BEGIN ATOMIC. */
-  private static final byte STOP_AT_WORD_IN_CREATE = 16;
-
-  private static final byte[] ASCII_BITS = new byte[128];
-
-  static {
-    for (char c = 0; c < 128; c++) {
-      byte cls = charClass(c);
-      ASCII_BITS[c] =
-          cls == DIGIT || cls == DOLLAR || cls == LETTER
-              ? IDENT_PART
-              : cls == OTHER || cls == SPACE || cls == COMMA ? 0 : STOP;
-    }
-    for (char c : new char[] {'$', 'c', 'p', 's'}) {
-      stopAtWordStart(c, STOP_AT_WORD);
-    }
-    stopAtWordStart('i', STOP_AT_WORD_IN_SELECT);
-    stopAtWordStart('b', STOP_AT_WORD_IN_CREATE);
-  }
-
-  private static void stopAtWordStart(char c, byte bit) {
-    ASCII_BITS[c] |= bit;
-    ASCII_BITS[Character.toUpperCase(c)] |= bit;
-  }
-
-  // First keywords whose route depends on what follows them (codes above the route ordinals).
   private static final int CREATE = 4;
   private static final int DECLARE = 5;
   private static final int DISCARD = 6;
@@ -440,232 +372,6 @@ public final class SqlClassifier {
     }
   }
 
-  /**
-   * Scans a statement (or a parenthesized part of one) token by token for what can change its route
-   * wherever it appears: {@code CONCURRENTLY}, calls of session-state functions, {@code SELECT …
-   * INTO}.
-   *
-   * @param p where to start reading
-   * @param kind the statement's kind, {@code KIND_*}
-   * @param toCloseParen whether to stop after the {@code )} that closes an already open parenthesis
-   *     (a CTE body) rather than at the {@code ;} that ends the statement
-   * @return the packed end position (at the {@code ;}, the string's end, or after the closing
-   *     {@code )}) and the route found; {@link #FAILED} when a closing parenthesis was wanted but
-   *     not found
-   */
-  private static long scan(String s, int p, int len, int kind, boolean toCloseParen) {
-    int route = POOLED;
-    int depth = 0;
-    // A set_config call being read: the depth inside its parentheses (-1 when none), the argument
-    // being read, and what its third argument holds so far (0 nothing, 1 just `true`, 2 else).
-    int call = -1;
-    int callArg = 0;
-    int isLocal = 0;
-    // Nesting of BEGIN ATOMIC … END (and CASE … END inside it) in a SQL-standard function body.
-    int atomic = 0;
-    int wordStops =
-        STOP_AT_WORD
-            | (kind == KIND_SELECT ? STOP_AT_WORD_IN_SELECT : 0)
-            | (kind == KIND_CREATE ? STOP_AT_WORD_IN_CREATE : 0);
-    while (p < len) {
-      if (call < 0 && atomic == 0) {
-        // Outside a set_config call and a function body, most tokens cannot matter.
-        p = skipPlain(s, p, len, wordStops);
-        if (p >= len) {
-          break;
-        }
-      }
-      char c = s.charAt(p);
-      int start = p;
-      int function = NO_FUNCTION;
-      switch (charClass(c)) {
-        case SPACE -> {
-          p++;
-          continue;
-        }
-        case QUOTE -> {
-          // E'…' (a lone e before the quote) lets a backslash escape the quote.
-          boolean escapes =
-              p > 0 && (s.charAt(p - 1) | 0x20) == 'e' && (p < 2 || !isIdentPart(s.charAt(p - 2)));
-          p = escapes ? escapeStringEnd(s, p + 1, len) : quotedEnd(s, p + 1, len, '\'');
-        }
-        case DOUBLE_QUOTE -> {
-          p = quotedEnd(s, p + 1, len, '"');
-          // A quoted name is case-sensitive: "pg_advisory_lock"(1) calls the function.
-          if (atomic == 0) {
-            function = pinningFunction(s, start + 1, p - 1, false);
-          }
-        }
-        case DOLLAR -> p = dollarEnd(s, p, len);
-        case DASH -> {
-          if (p + 1 < len && s.charAt(p + 1) == '-') {
-            p = lineCommentEnd(s, p + 2, len);
-            continue;
-          }
-          p++;
-        }
-        case SLASH -> {
-          if (p + 1 < len && s.charAt(p + 1) == '*') {
-            p = blockCommentEnd(s, p + 2, len);
-            continue;
-          }
-          p++;
-        }
-        case OPEN -> {
-          if (depth == call && callArg == 2) {
-            isLocal = 2;
-          }
-          depth++;
-          p++;
-          continue;
-        }
-        case CLOSE -> {
-          if (depth == call) {
-            if (callArg != 2 || isLocal != 1) {
-              return pinned(p); // set_config(name, value, false or unknown): a session setting
-            }
-            call = -1;
-          }
-          p++;
-          if (depth > 0) {
-            depth--;
-          } else if (toCloseParen) {
-            return packed(p, route);
-          }
-          continue;
-        }
-        case COMMA -> {
-          if (depth == call) {
-            callArg++;
-          }
-          p++;
-          continue;
-        }
-        case SEMICOLON -> {
-          if (depth == 0 && atomic == 0) {
-            return packed(p, toCloseParen ? route | FAILED : route);
-          }
-          p++;
-          continue;
-        }
-        case DIGIT -> p = numberEnd(s, p + 1, len);
-        case LETTER -> {
-          p = identRest(s, p + 1, len);
-          switch (p - start) {
-            case 3 -> {
-              if (atomic > 0 && is(s, start, p, "end")) {
-                atomic--;
-              }
-            }
-            case 4 -> {
-              if (kind == KIND_SELECT && is(s, start, p, "into")) {
-                int into = selectIntoRoute(s, p, len);
-                if (into == PIN) {
-                  return pinned(p);
-                }
-                route = Math.max(route, into);
-              } else if (atomic > 0 && is(s, start, p, "case")) {
-                atomic++;
-              }
-            }
-            case 5 -> {
-              if (kind == KIND_CREATE
-                  && atomic == 0
-                  && is(s, start, p, "begin")
-                  && nextWordIs(s, p, len, "atomic")) {
-                atomic = 1;
-              }
-            }
-            case 12 -> {
-              if (is(s, start, p, "concurrently")) {
-                route = Math.max(route, DIRECT);
-              }
-            }
-            case 10, 16, 20, 23, 27 -> {
-              if (atomic == 0) {
-                function = pinningFunction(s, start, p, true);
-              }
-            }
-            default -> {}
-          }
-        }
-        default -> p++; // an operator or other punctuation
-      }
-      // A token was read (not whitespace, a comment or a separator).
-      if (depth == call && callArg == 2) {
-        isLocal = isLocal == 0 && is(s, start, p, "true") ? 1 : 2;
-      }
-      if (function != NO_FUNCTION) {
-        int q = skipTrivia(s, p, len);
-        if (q < len && s.charAt(q) == '(') {
-          if (function == SESSION_ADVISORY_LOCK || call >= 0) {
-            return pinned(q); // a session lock, or set_config nested in set_config: be safe
-          }
-          depth++;
-          call = depth;
-          callArg = 0;
-          isLocal = 0;
-          p = q + 1;
-        }
-      }
-    }
-    if (call >= 0) {
-      return pinned(p); // set_config( never closed: its third argument is unknown
-    }
-    return packed(p, toCloseParen ? route | FAILED : route);
-  }
-
-  /**
-   * Skips characters that cannot change the route. It stops only at a character that always needs
-   * the scanner ({@link #STOP}: quotes, comment starts, parentheses, {@code ;}) or at a letter in
-   * {@code wordStops} that starts a word (the char before it does not continue an identifier). One
-   * class lookup per character and no branch per token: that is what keeps a long statement close
-   * to the cost of reading it.
-   *
-   * @return the position of the first character that needs the scanner, or {@code len}
-   */
-  private static int skipPlain(String s, int p, int len, int wordStops) {
-    for (; p < len; p++) {
-      char c = s.charAt(p);
-      int bits = c < 128 ? ASCII_BITS[c] : IDENT_PART;
-      if ((bits & (STOP | wordStops)) != 0
-          && ((bits & STOP) != 0 || p == 0 || !isIdentPart(s.charAt(p - 1)))) {
-        return p;
-      }
-    }
-    return len;
-  }
-
-  /**
-   * Tells whether a name is one of the functions that leave session state behind.
-   *
-   * @return {@code SESSION_ADVISORY_LOCK}, {@code SET_CONFIG} or {@code NO_FUNCTION}
-   */
-  private static int pinningFunction(String s, int start, int end, boolean ignoreCase) {
-    switch (end - start) {
-      case 10:
-        return matches(s, start, end, "set_config", ignoreCase) ? SET_CONFIG : NO_FUNCTION;
-      case 16:
-        return matches(s, start, end, "pg_advisory_lock", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 20:
-        return matches(s, start, end, "pg_try_advisory_lock", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 23:
-        return matches(s, start, end, "pg_advisory_lock_shared", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 27:
-        return matches(s, start, end, "pg_try_advisory_lock_shared", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      default:
-        return NO_FUNCTION;
-    }
-  }
-
   /** Routes {@code CREATE …}: temporary objects live in one session, everything else is DDL. */
   private static int createRoute(String s, int p, int len) {
     p = skipTrivia(s, p, len);
@@ -688,18 +394,6 @@ public final class SqlClassifier {
     return is(s, p, e, "local") || is(s, p, e, "transaction") || is(s, p, e, "constraints")
         ? POOLED
         : PIN;
-  }
-
-  /** Routes the target of {@code SELECT … INTO}: a new table, temporary (pin) or not (DDL). */
-  private static int selectIntoRoute(String s, int p, int len) {
-    p = skipTrivia(s, p, len);
-    int e = identEnd(s, p, len);
-    return is(s, p, e, "temp")
-            || is(s, p, e, "temporary")
-            || is(s, p, e, "local")
-            || is(s, p, e, "global")
-        ? PIN
-        : DIRECT;
   }
 
   /**
@@ -725,31 +419,5 @@ public final class SqlClassifier {
       }
       p = e;
     }
-  }
-
-  // ---- Packed results: a position and a route (plus the FAILED flag) in one long. ----
-
-  private static long packed(int position, int flags) {
-    return (long) position << RESULT_SHIFT | flags;
-  }
-
-  private static long pinned(int position) {
-    return packed(position, PIN);
-  }
-
-  private static long failed(int position) {
-    return packed(position, DIRECT | FAILED);
-  }
-
-  private static long merge(long result, int route) {
-    return packed(positionOf(result), Math.max(routeOf(result), route));
-  }
-
-  private static int positionOf(long result) {
-    return (int) (result >>> RESULT_SHIFT);
-  }
-
-  private static int routeOf(long result) {
-    return (int) result & ROUTE_MASK;
   }
 }
