@@ -33,11 +33,6 @@ final class ScanResult {
     return packed(position, DIRECT | FAILED);
   }
 
-  /** The same position, with the stronger of the result's route and {@code route}. */
-  static long merge(long result, int route) {
-    return packed(positionOf(result), Math.max(routeOf(result), route));
-  }
-
   static int positionOf(long result) {
     return (int) (result >>> SHIFT);
   }

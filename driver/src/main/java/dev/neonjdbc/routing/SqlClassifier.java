@@ -6,7 +6,6 @@ import static dev.neonjdbc.routing.ScanResult.PIN;
 import static dev.neonjdbc.routing.ScanResult.POOLED;
 import static dev.neonjdbc.routing.ScanResult.UNPIN;
 import static dev.neonjdbc.routing.ScanResult.failed;
-import static dev.neonjdbc.routing.ScanResult.merge;
 import static dev.neonjdbc.routing.ScanResult.packed;
 import static dev.neonjdbc.routing.ScanResult.pinned;
 import static dev.neonjdbc.routing.ScanResult.positionOf;
@@ -25,8 +24,6 @@ import static dev.neonjdbc.routing.StatementScanner.KIND_CREATE;
 import static dev.neonjdbc.routing.StatementScanner.KIND_OTHER;
 import static dev.neonjdbc.routing.StatementScanner.KIND_SELECT;
 import static dev.neonjdbc.routing.StatementScanner.scan;
-
-import java.util.Arrays;
 
 /**
  * Decides, for one SQL string, whether it may run on Neon's pooled endpoint (PgBouncer in
@@ -92,13 +89,14 @@ public final class SqlClassifier {
   private static final int WITH = 10;
 
   /**
-   * First keywords by their first letter, with their codes in {@link #KEYWORD_CODES}. Unlisted
+   * First keywords, packed by {@link #packedWord} and hashed into {@link #KEYWORD_CODES}. Unlisted
    * keywords are {@link Route#DIRECT}: the table's DDL (CREATE ALTER DROP COMMENT GRANT REVOKE
    * TRUNCATE SECURITY IMPORT REFRESH REINDEX CLUSTER VACUUM ANALYZE CHECKPOINT) and anything new.
+   * Every statement pays for this lookup, so it reads the word once and probes one or two slots.
    */
-  private static final String[][] KEYWORDS = new String[26][0];
+  private static final long[] KEYWORDS = new long[64];
 
-  private static final int[][] KEYWORD_CODES = new int[26][0];
+  private static final int[] KEYWORD_CODES = new int[64];
 
   static {
     keywords(
@@ -117,13 +115,40 @@ public final class SqlClassifier {
 
   private static void keywords(int code, String words) {
     for (String word : words.split(" ")) {
-      int letter = word.charAt(0) - 'a';
-      int n = KEYWORDS[letter].length;
-      KEYWORDS[letter] = Arrays.copyOf(KEYWORDS[letter], n + 1);
-      KEYWORD_CODES[letter] = Arrays.copyOf(KEYWORD_CODES[letter], n + 1);
-      KEYWORDS[letter][n] = word;
-      KEYWORD_CODES[letter][n] = code;
+      long key = packedWord(word, 0, word.length());
+      int slot = slot(key);
+      while (KEYWORDS[slot] != 0) {
+        slot = (slot + 1) & (KEYWORDS.length - 1);
+      }
+      KEYWORDS[slot] = key;
+      KEYWORD_CODES[slot] = code;
     }
+  }
+
+  /** Longest word {@link #packedWord} can pack: five bits a letter in a long. */
+  private static final int MAX_PACKED = 12;
+
+  /**
+   * Packs a word of ASCII letters, case folded, five bits a letter; 0 when it holds anything else
+   * or is longer than {@link #MAX_PACKED}, so that it can be no keyword.
+   */
+  private static long packedWord(String s, int p, int e) {
+    if (e - p > MAX_PACKED) {
+      return 0;
+    }
+    long key = 0;
+    for (; p < e; p++) {
+      int c = s.charAt(p) | 0x20; // folds A-Z onto a-z and maps nothing else there
+      if (c < 'a' || c > 'z') {
+        return 0;
+      }
+      key = key << 5 | (c - ('a' - 1));
+    }
+    return key;
+  }
+
+  private static int slot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 58);
   }
 
   private SqlClassifier() {}
@@ -231,7 +256,7 @@ public final class SqlClassifier {
       }
       if ((with & FAILED) != 0) {
         // Not a WITH clause we understand: route it like an unknown statement.
-        return merge(scan(s, p, len, KIND_OTHER, false), DIRECT);
+        return scan(s, p, len, KIND_OTHER, DIRECT, false);
       }
       p = skipOpening(s, p, len);
       e = identEnd(s, p, len);
@@ -259,7 +284,7 @@ public final class SqlClassifier {
     if (head == PIN) {
       return pinned(e);
     }
-    return merge(scan(s, e, len, kind, false), Math.max(route, head));
+    return scan(s, e, len, kind, Math.max(route, head), false);
   }
 
   /**
@@ -269,14 +294,13 @@ public final class SqlClassifier {
    *     follows decides; {@link #DIRECT} for an unlisted keyword or no keyword at all
    */
   private static int keywordCode(String s, int p, int e) {
-    int letter = e > p ? (s.charAt(p) | 0x20) - 'a' : -1;
-    if (letter < 0 || letter >= KEYWORDS.length) {
+    long key = packedWord(s, p, e);
+    if (key == 0) {
       return DIRECT;
     }
-    String[] keywords = KEYWORDS[letter];
-    for (int i = 0; i < keywords.length; i++) {
-      if (is(s, p, e, keywords[i])) {
-        return KEYWORD_CODES[letter][i];
+    for (int slot = slot(key); KEYWORDS[slot] != 0; slot = (slot + 1) & (KEYWORDS.length - 1)) {
+      if (KEYWORDS[slot] == key) {
+        return KEYWORD_CODES[slot];
       }
     }
     return DIRECT;
@@ -325,7 +349,7 @@ public final class SqlClassifier {
       }
       p = skipTrivia(s, tokenEnd(s, p, len), len); // the CTE's name
       if (p < len && s.charAt(p) == '(') { // its column names
-        long columns = scan(s, p + 1, len, KIND_OTHER, true);
+        long columns = scan(s, p + 1, len, KIND_OTHER, POOLED, true);
         if ((columns & FAILED) != 0) {
           return failed(positionOf(columns));
         }
@@ -347,7 +371,7 @@ public final class SqlClassifier {
       if (p >= len || s.charAt(p) != '(') {
         return failed(p);
       }
-      long body = scan(s, p + 1, len, KIND_OTHER, true);
+      long body = scan(s, p + 1, len, KIND_OTHER, POOLED, true);
       route = Math.max(route, routeOf(body));
       if (route == PIN || (body & FAILED) != 0) {
         return packed(positionOf(body), route | (int) (body & FAILED));

@@ -3,7 +3,6 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.ScanResult.DIRECT;
 import static dev.neonjdbc.routing.ScanResult.FAILED;
 import static dev.neonjdbc.routing.ScanResult.PIN;
-import static dev.neonjdbc.routing.ScanResult.POOLED;
 import static dev.neonjdbc.routing.ScanResult.packed;
 import static dev.neonjdbc.routing.ScanResult.pinned;
 import static dev.neonjdbc.routing.SqlLexer.CLOSE;
@@ -14,12 +13,12 @@ import static dev.neonjdbc.routing.SqlLexer.DOLLAR;
 import static dev.neonjdbc.routing.SqlLexer.DOUBLE_QUOTE;
 import static dev.neonjdbc.routing.SqlLexer.LETTER;
 import static dev.neonjdbc.routing.SqlLexer.OPEN;
-import static dev.neonjdbc.routing.SqlLexer.OTHER;
 import static dev.neonjdbc.routing.SqlLexer.QUOTE;
 import static dev.neonjdbc.routing.SqlLexer.SEMICOLON;
 import static dev.neonjdbc.routing.SqlLexer.SLASH;
 import static dev.neonjdbc.routing.SqlLexer.SPACE;
 import static dev.neonjdbc.routing.SqlLexer.blockCommentEnd;
+import static dev.neonjdbc.routing.SqlLexer.candidateTable;
 import static dev.neonjdbc.routing.SqlLexer.charClass;
 import static dev.neonjdbc.routing.SqlLexer.dollarEnd;
 import static dev.neonjdbc.routing.SqlLexer.escapeStringEnd;
@@ -32,7 +31,10 @@ import static dev.neonjdbc.routing.SqlLexer.matches;
 import static dev.neonjdbc.routing.SqlLexer.nextWordIs;
 import static dev.neonjdbc.routing.SqlLexer.numberEnd;
 import static dev.neonjdbc.routing.SqlLexer.quotedEnd;
+import static dev.neonjdbc.routing.SqlLexer.skipToCandidate;
 import static dev.neonjdbc.routing.SqlLexer.skipTrivia;
+
+import java.util.Arrays;
 
 /**
  * Reads the body of a statement, after the keyword that opens it, for what changes its route
@@ -41,8 +43,9 @@ import static dev.neonjdbc.routing.SqlLexer.skipTrivia;
  * {@code SELECT … INTO} a new table. It also finds where the statement ends: at a {@code ;} outside
  * parentheses and outside a {@code BEGIN ATOMIC … END} function body.
  *
- * <p>Most of a statement cannot matter, so the scanner skips, in one tight loop, every character
- * that cannot start a token it must see.
+ * <p>Most of a statement cannot matter, so the scanner lets {@link SqlLexer#skipToCandidate} jump
+ * from one candidate token to the next: a parenthesis, a {@code ;}, or a word whose first letter
+ * and length match a word it looks for. Only those reach the token-by-token reading here.
  */
 final class StatementScanner {
 
@@ -56,42 +59,37 @@ final class StatementScanner {
   private static final int SESSION_ADVISORY_LOCK = 1;
   private static final int SET_CONFIG = 2;
 
-  // What a character means to the fast path of the scanner (see skipPlain).
-  /** Continues an identifier: letters, digits, {@code _}, {@code $}, anything non-ASCII. */
-  private static final byte IDENT_PART = 1;
+  // The words the LETTER and DOUBLE_QUOTE cases of scan react to outside BEGIN ATOMIC, so that
+  // SqlLexer.skipToCandidate stops at them: the functions of pinningFunction, CONCURRENTLY while
+  // the route is below DIRECT (it cannot change it after that), INTO in a SELECT and BEGIN (of
+  // BEGIN ATOMIC) in a CREATE.
+  private static final String[] FUNCTIONS = {
+    "set_config",
+    "pg_advisory_lock",
+    "pg_try_advisory_lock",
+    "pg_advisory_lock_shared",
+    "pg_try_advisory_lock_shared"
+  };
 
-  /** Always ends the fast path: quotes, comment starts, parentheses, {@code ;}. */
-  private static final byte STOP = 2;
+  /** By {@code kind * 2 + (route >= DIRECT ? 1 : 0)}: see {@link #candidates}. */
+  private static final int[][] CANDIDATES = {
+    candidateTable(with(FUNCTIONS, "concurrently")),
+    candidateTable(FUNCTIONS),
+    candidateTable(with(with(FUNCTIONS, "concurrently"), "into")),
+    candidateTable(with(FUNCTIONS, "into")),
+    candidateTable(with(with(FUNCTIONS, "concurrently"), "begin")),
+    candidateTable(with(FUNCTIONS, "begin")),
+  };
 
-  /** Ends it at the start of a word: {@code $}, and c p s, which start CONCURRENTLY and calls. */
-  private static final byte STOP_AT_WORD = 4;
-
-  /** Ends it at the start of a word in a SELECT: i, which starts INTO. */
-  private static final byte STOP_AT_WORD_IN_SELECT = 8;
-
-  /** Ends it at the start of a word in a CREATE: b, which starts BEGIN ATOMIC. */
-  private static final byte STOP_AT_WORD_IN_CREATE = 16;
-
-  private static final byte[] ASCII_BITS = new byte[128];
-
-  static {
-    for (char c = 0; c < 128; c++) {
-      byte cls = charClass(c);
-      ASCII_BITS[c] =
-          cls == DIGIT || cls == DOLLAR || cls == LETTER
-              ? IDENT_PART
-              : cls == OTHER || cls == SPACE || cls == COMMA ? 0 : STOP;
-    }
-    for (char c : new char[] {'$', 'c', 'p', 's'}) {
-      stopAtWordStart(c, STOP_AT_WORD);
-    }
-    stopAtWordStart('i', STOP_AT_WORD_IN_SELECT);
-    stopAtWordStart('b', STOP_AT_WORD_IN_CREATE);
+  private static String[] with(String[] words, String word) {
+    String[] more = Arrays.copyOf(words, words.length + 1);
+    more[words.length] = word;
+    return more;
   }
 
-  private static void stopAtWordStart(char c, byte bit) {
-    ASCII_BITS[c] |= bit;
-    ASCII_BITS[Character.toUpperCase(c)] |= bit;
+  /** The candidate table for a statement of this kind whose route is known to be at least this. */
+  private static int[] candidates(int kind, int route) {
+    return CANDIDATES[kind * 2 + (route >= DIRECT ? 1 : 0)];
   }
 
   private StatementScanner() {}
@@ -103,14 +101,14 @@ final class StatementScanner {
    *
    * @param p where to start reading
    * @param kind the statement's kind, {@code KIND_*}
+   * @param route the route known before the scan (the statement's own, by its first keyword)
    * @param toCloseParen whether to stop after the {@code )} that closes an already open parenthesis
    *     (a CTE body) rather than at the {@code ;} that ends the statement
    * @return the packed end position (at the {@code ;}, the string's end, or after the closing
-   *     {@code )}) and the route found; {@link ScanResult#FAILED} when a closing parenthesis was
-   *     wanted but not found
+   *     {@code )}) and the stronger of {@code route} and the route found; {@link ScanResult#FAILED}
+   *     when a closing parenthesis was wanted but not found
    */
-  static long scan(String s, int p, int len, int kind, boolean toCloseParen) {
-    int route = POOLED;
+  static long scan(String s, int p, int len, int kind, int route, boolean toCloseParen) {
     int depth = 0;
     // A set_config call being read: the depth inside its parentheses (-1 when none), the argument
     // being read, and what its third argument holds so far (0 nothing, 1 just `true`, 2 else).
@@ -119,14 +117,11 @@ final class StatementScanner {
     int isLocal = 0;
     // Nesting of BEGIN ATOMIC … END (and CASE … END inside it) in a SQL-standard function body.
     int atomic = 0;
-    int wordStops =
-        STOP_AT_WORD
-            | (kind == KIND_SELECT ? STOP_AT_WORD_IN_SELECT : 0)
-            | (kind == KIND_CREATE ? STOP_AT_WORD_IN_CREATE : 0);
+    int[] candidates = candidates(kind, route);
     while (p < len) {
       if (call < 0 && atomic == 0) {
         // Outside a set_config call and a function body, most tokens cannot matter.
-        p = skipPlain(s, p, len, wordStops);
+        p = skipToCandidate(s, p, len, candidates);
         if (p >= len) {
           break;
         }
@@ -235,6 +230,7 @@ final class StatementScanner {
             case 12 -> {
               if (is(s, start, p, "concurrently")) {
                 route = Math.max(route, DIRECT);
+                candidates = candidates(kind, route);
               }
             }
             case 10, 16, 20, 23, 27 -> {
@@ -269,27 +265,6 @@ final class StatementScanner {
       return pinned(p); // set_config( never closed: its third argument is unknown
     }
     return packed(p, toCloseParen ? route | FAILED : route);
-  }
-
-  /**
-   * Skips characters that cannot change the route. It stops only at a character that always needs
-   * the scanner ({@link #STOP}: quotes, comment starts, parentheses, {@code ;}) or at a letter in
-   * {@code wordStops} that starts a word (the char before it does not continue an identifier). One
-   * class lookup per character and no branch per token: that is what keeps a long statement close
-   * to the cost of reading it.
-   *
-   * @return the position of the first character that needs the scanner, or {@code len}
-   */
-  private static int skipPlain(String s, int p, int len, int wordStops) {
-    for (; p < len; p++) {
-      char c = s.charAt(p);
-      int bits = c < 128 ? ASCII_BITS[c] : IDENT_PART;
-      if ((bits & (STOP | wordStops)) != 0
-          && ((bits & STOP) != 0 || p == 0 || !isIdentPart(s.charAt(p - 1)))) {
-        return p;
-      }
-    }
-    return len;
   }
 
   /**
