@@ -205,8 +205,14 @@ final class SqlLexer {
 
   // ---- Lexical primitives. Each takes a start position and returns the position just after. ----
 
-  /** The end of the token at {@code p}: a word, a literal, a quoted name, or one character. */
+  /**
+   * The end of the token at {@code p}: a word, a literal, a quoted name, or one character; {@code
+   * len} when the string ends before a token does (a statement cut short).
+   */
   static int tokenEnd(String s, int p, int len) {
+    if (p >= len) {
+      return len;
+    }
     char c = s.charAt(p);
     switch (c) {
       case '\'':
