@@ -1,6 +1,29 @@
 package dev.neonjdbc.routing;
 
-import java.util.Arrays;
+import static dev.neonjdbc.routing.ScanResult.DIRECT;
+import static dev.neonjdbc.routing.ScanResult.FAILED;
+import static dev.neonjdbc.routing.ScanResult.PIN;
+import static dev.neonjdbc.routing.ScanResult.POOLED;
+import static dev.neonjdbc.routing.ScanResult.UNPIN;
+import static dev.neonjdbc.routing.ScanResult.failed;
+import static dev.neonjdbc.routing.ScanResult.packed;
+import static dev.neonjdbc.routing.ScanResult.pinned;
+import static dev.neonjdbc.routing.ScanResult.positionOf;
+import static dev.neonjdbc.routing.ScanResult.routeOf;
+import static dev.neonjdbc.routing.SqlLexer.afterWord;
+import static dev.neonjdbc.routing.SqlLexer.blockCommentEnd;
+import static dev.neonjdbc.routing.SqlLexer.identEnd;
+import static dev.neonjdbc.routing.SqlLexer.is;
+import static dev.neonjdbc.routing.SqlLexer.isSpace;
+import static dev.neonjdbc.routing.SqlLexer.lineCommentEnd;
+import static dev.neonjdbc.routing.SqlLexer.nextWordIs;
+import static dev.neonjdbc.routing.SqlLexer.skipSpaces;
+import static dev.neonjdbc.routing.SqlLexer.skipTrivia;
+import static dev.neonjdbc.routing.SqlLexer.tokenEnd;
+import static dev.neonjdbc.routing.StatementScanner.KIND_CREATE;
+import static dev.neonjdbc.routing.StatementScanner.KIND_OTHER;
+import static dev.neonjdbc.routing.StatementScanner.KIND_SELECT;
+import static dev.neonjdbc.routing.StatementScanner.scan;
 
 /**
  * Decides, for one SQL string, whether it may run on Neon's pooled endpoint (PgBouncer in
@@ -55,56 +78,8 @@ import java.util.Arrays;
  */
 public final class SqlClassifier {
 
-  // Route ordinals as ints, so that a scanner result packs a position and a route into one long.
-  private static final int POOLED = Route.POOLED.ordinal();
-  private static final int DIRECT = Route.DIRECT.ordinal();
-  private static final int UNPIN = Route.UNPIN.ordinal();
-  private static final int PIN = Route.PIN.ordinal();
   private static final Route[] ROUTES = Route.values();
 
-  /** A packed result is {@code position << RESULT_SHIFT | flags}; the low two bits hold a route. */
-  private static final int RESULT_SHIFT = 3;
-
-  private static final int ROUTE_MASK = 3;
-
-  /** Flag in a packed result: the scanner did not find what it was asked to find. */
-  private static final int FAILED = 4;
-
-  // What the statement being scanned is, where that changes how later tokens are read.
-  private static final int KIND_OTHER = 0;
-  private static final int KIND_SELECT = 1;
-  private static final int KIND_CREATE = 2;
-
-  // Functions whose call can leave session state behind.
-  private static final int NO_FUNCTION = 0;
-  private static final int SESSION_ADVISORY_LOCK = 1;
-  private static final int SET_CONFIG = 2;
-
-  // Character classes for ASCII; every char from U+0080 up is an identifier char, as in Postgres.
-  private static final byte OTHER = 0;
-  private static final byte SPACE = 1;
-  private static final byte DIGIT = 2;
-  private static final byte DOLLAR = 3;
-  private static final byte LETTER = 4;
-  private static final byte[] ASCII_CLASS = new byte[128];
-
-  static {
-    for (char c = 'a'; c <= 'z'; c++) {
-      ASCII_CLASS[c] = LETTER;
-      ASCII_CLASS[c - 'a' + 'A'] = LETTER;
-    }
-    ASCII_CLASS['_'] = LETTER;
-    for (char c = '0'; c <= '9'; c++) {
-      ASCII_CLASS[c] = DIGIT;
-    }
-    ASCII_CLASS['$'] = DOLLAR;
-    // Postgres' whitespace: space, tab, newline, carriage return, form feed, vertical tab.
-    for (char c : new char[] {' ', '\t', '\n', '\r', '\f', '\u000B'}) {
-      ASCII_CLASS[c] = SPACE;
-    }
-  }
-
-  // First keywords whose route depends on what follows them (codes above the route ordinals).
   private static final int CREATE = 4;
   private static final int DECLARE = 5;
   private static final int DISCARD = 6;
@@ -114,13 +89,14 @@ public final class SqlClassifier {
   private static final int WITH = 10;
 
   /**
-   * First keywords by their first letter, with their codes in {@link #KEYWORD_CODES}. Unlisted
+   * First keywords, packed by {@link #packedWord} and hashed into {@link #KEYWORD_CODES}. Unlisted
    * keywords are {@link Route#DIRECT}: the table's DDL (CREATE ALTER DROP COMMENT GRANT REVOKE
    * TRUNCATE SECURITY IMPORT REFRESH REINDEX CLUSTER VACUUM ANALYZE CHECKPOINT) and anything new.
+   * Every statement pays for this lookup, so it reads the word once and probes one or two slots.
    */
-  private static final String[][] KEYWORDS = new String[26][0];
+  private static final long[] KEYWORDS = new long[64];
 
-  private static final int[][] KEYWORD_CODES = new int[26][0];
+  private static final int[] KEYWORD_CODES = new int[64];
 
   static {
     keywords(
@@ -139,13 +115,40 @@ public final class SqlClassifier {
 
   private static void keywords(int code, String words) {
     for (String word : words.split(" ")) {
-      int letter = word.charAt(0) - 'a';
-      int n = KEYWORDS[letter].length;
-      KEYWORDS[letter] = Arrays.copyOf(KEYWORDS[letter], n + 1);
-      KEYWORD_CODES[letter] = Arrays.copyOf(KEYWORD_CODES[letter], n + 1);
-      KEYWORDS[letter][n] = word;
-      KEYWORD_CODES[letter][n] = code;
+      long key = packedWord(word, 0, word.length());
+      int slot = slot(key);
+      while (KEYWORDS[slot] != 0) {
+        slot = (slot + 1) & (KEYWORDS.length - 1);
+      }
+      KEYWORDS[slot] = key;
+      KEYWORD_CODES[slot] = code;
     }
+  }
+
+  /** Longest word {@link #packedWord} can pack: five bits a letter in a long. */
+  private static final int MAX_PACKED = 12;
+
+  /**
+   * Packs a word of ASCII letters, case folded, five bits a letter; 0 when it holds anything else
+   * or is longer than {@link #MAX_PACKED}, so that it can be no keyword.
+   */
+  private static long packedWord(String s, int p, int e) {
+    if (e - p > MAX_PACKED) {
+      return 0;
+    }
+    long key = 0;
+    for (; p < e; p++) {
+      int c = s.charAt(p) | 0x20; // folds A-Z onto a-z and maps nothing else there
+      if (c < 'a' || c > 'z') {
+        return 0;
+      }
+      key = key << 5 | (c - ('a' - 1));
+    }
+    return key;
+  }
+
+  private static int slot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 58);
   }
 
   private SqlClassifier() {}
@@ -253,7 +256,7 @@ public final class SqlClassifier {
       }
       if ((with & FAILED) != 0) {
         // Not a WITH clause we understand: route it like an unknown statement.
-        return merge(scan(s, p, len, KIND_OTHER, false), DIRECT);
+        return scan(s, p, len, KIND_OTHER, DIRECT, false);
       }
       p = skipOpening(s, p, len);
       e = identEnd(s, p, len);
@@ -281,7 +284,7 @@ public final class SqlClassifier {
     if (head == PIN) {
       return pinned(e);
     }
-    return merge(scan(s, e, len, kind, false), Math.max(route, head));
+    return scan(s, e, len, kind, Math.max(route, head), false);
   }
 
   /**
@@ -291,14 +294,13 @@ public final class SqlClassifier {
    *     follows decides; {@link #DIRECT} for an unlisted keyword or no keyword at all
    */
   private static int keywordCode(String s, int p, int e) {
-    int letter = e > p ? (s.charAt(p) | 0x20) - 'a' : -1;
-    if (letter < 0 || letter >= KEYWORDS.length) {
+    long key = packedWord(s, p, e);
+    if (key == 0) {
       return DIRECT;
     }
-    String[] keywords = KEYWORDS[letter];
-    for (int i = 0; i < keywords.length; i++) {
-      if (is(s, p, e, keywords[i])) {
-        return KEYWORD_CODES[letter][i];
+    for (int slot = slot(key); KEYWORDS[slot] != 0; slot = (slot + 1) & (KEYWORDS.length - 1)) {
+      if (KEYWORDS[slot] == key) {
+        return KEYWORD_CODES[slot];
       }
     }
     return DIRECT;
@@ -347,7 +349,7 @@ public final class SqlClassifier {
       }
       p = skipTrivia(s, tokenEnd(s, p, len), len); // the CTE's name
       if (p < len && s.charAt(p) == '(') { // its column names
-        long columns = scan(s, p + 1, len, KIND_OTHER, true);
+        long columns = scan(s, p + 1, len, KIND_OTHER, POOLED, true);
         if ((columns & FAILED) != 0) {
           return failed(positionOf(columns));
         }
@@ -369,7 +371,7 @@ public final class SqlClassifier {
       if (p >= len || s.charAt(p) != '(') {
         return failed(p);
       }
-      long body = scan(s, p + 1, len, KIND_OTHER, true);
+      long body = scan(s, p + 1, len, KIND_OTHER, POOLED, true);
       route = Math.max(route, routeOf(body));
       if (route == PIN || (body & FAILED) != 0) {
         return packed(positionOf(body), route | (int) (body & FAILED));
@@ -391,205 +393,6 @@ public final class SqlClassifier {
       } else {
         return packed(p, route);
       }
-    }
-  }
-
-  /**
-   * Scans a statement (or a parenthesized part of one) token by token for what can change its route
-   * wherever it appears: {@code CONCURRENTLY}, calls of session-state functions, {@code SELECT …
-   * INTO}.
-   *
-   * @param p where to start reading
-   * @param kind the statement's kind, {@code KIND_*}
-   * @param toCloseParen whether to stop after the {@code )} that closes an already open parenthesis
-   *     (a CTE body) rather than at the {@code ;} that ends the statement
-   * @return the packed end position (at the {@code ;}, the string's end, or after the closing
-   *     {@code )}) and the route found; {@link #FAILED} when a closing parenthesis was wanted but
-   *     not found
-   */
-  private static long scan(String s, int p, int len, int kind, boolean toCloseParen) {
-    int route = POOLED;
-    int depth = 0;
-    // A set_config call being read: the depth inside its parentheses (-1 when none), the argument
-    // being read, and what its third argument holds so far (0 nothing, 1 just `true`, 2 else).
-    int call = -1;
-    int callArg = 0;
-    int isLocal = 0;
-    // Nesting of BEGIN ATOMIC … END (and CASE … END inside it) in a SQL-standard function body.
-    int atomic = 0;
-    while (p < len) {
-      char c = s.charAt(p);
-      int start = p;
-      int function = NO_FUNCTION;
-      switch (c) {
-        case ' ', '\n', '\t', '\r', '\f', '\u000B' -> {
-          p++;
-          continue;
-        }
-        case '\'' -> p = quotedEnd(s, p + 1, len, '\'');
-        case '"' -> {
-          p = quotedEnd(s, p + 1, len, '"');
-          // A quoted name is case-sensitive: "pg_advisory_lock"(1) calls the function.
-          if (atomic == 0) {
-            function = pinningFunction(s, start + 1, p - 1, false);
-          }
-        }
-        case '$' -> p = dollarEnd(s, p, len);
-        case '-' -> {
-          if (p + 1 < len && s.charAt(p + 1) == '-') {
-            p = lineCommentEnd(s, p + 2, len);
-            continue;
-          }
-          p++;
-        }
-        case '/' -> {
-          if (p + 1 < len && s.charAt(p + 1) == '*') {
-            p = blockCommentEnd(s, p + 2, len);
-            continue;
-          }
-          p++;
-        }
-        case '(' -> {
-          if (depth == call && callArg == 2) {
-            isLocal = 2;
-          }
-          depth++;
-          p++;
-          continue;
-        }
-        case ')' -> {
-          if (depth == call) {
-            if (callArg != 2 || isLocal != 1) {
-              return pinned(p); // set_config(name, value, false or unknown): a session setting
-            }
-            call = -1;
-          }
-          p++;
-          if (depth > 0) {
-            depth--;
-          } else if (toCloseParen) {
-            return packed(p, route);
-          }
-          continue;
-        }
-        case ',' -> {
-          if (depth == call) {
-            callArg++;
-          }
-          p++;
-          continue;
-        }
-        case ';' -> {
-          if (depth == 0 && atomic == 0) {
-            return packed(p, toCloseParen ? route | FAILED : route);
-          }
-          p++;
-          continue;
-        }
-        default -> {
-          int cls = c < 128 ? ASCII_CLASS[c] : LETTER;
-          if (cls == DIGIT) {
-            p = numberEnd(s, p + 1, len);
-          } else if (cls != LETTER) {
-            p++; // an operator or other punctuation
-          } else {
-            p = identRest(s, p + 1, len);
-            int n = p - start;
-            if (n == 1 && (c | 0x20) == 'e' && p < len && s.charAt(p) == '\'') {
-              p = escapeStringEnd(s, p + 1, len);
-            } else {
-              switch (n) {
-                case 3 -> {
-                  if (atomic > 0 && is(s, start, p, "end")) {
-                    atomic--;
-                  }
-                }
-                case 4 -> {
-                  if (kind == KIND_SELECT && is(s, start, p, "into")) {
-                    int into = selectIntoRoute(s, p, len);
-                    if (into == PIN) {
-                      return pinned(p);
-                    }
-                    route = Math.max(route, into);
-                  } else if (atomic > 0 && is(s, start, p, "case")) {
-                    atomic++;
-                  }
-                }
-                case 5 -> {
-                  if (kind == KIND_CREATE
-                      && atomic == 0
-                      && is(s, start, p, "begin")
-                      && nextWordIs(s, p, len, "atomic")) {
-                    atomic = 1;
-                  }
-                }
-                case 12 -> {
-                  if (is(s, start, p, "concurrently")) {
-                    route = Math.max(route, DIRECT);
-                  }
-                }
-                case 10, 16, 20, 23, 27 -> {
-                  if (atomic == 0) {
-                    function = pinningFunction(s, start, p, true);
-                  }
-                }
-                default -> {}
-              }
-            }
-          }
-        }
-      }
-      // A token was read (not whitespace, a comment or a separator).
-      if (depth == call && callArg == 2) {
-        isLocal = isLocal == 0 && is(s, start, p, "true") ? 1 : 2;
-      }
-      if (function != NO_FUNCTION) {
-        int q = skipTrivia(s, p, len);
-        if (q < len && s.charAt(q) == '(') {
-          if (function == SESSION_ADVISORY_LOCK || call >= 0) {
-            return pinned(q); // a session lock, or set_config nested in set_config: be safe
-          }
-          depth++;
-          call = depth;
-          callArg = 0;
-          isLocal = 0;
-          p = q + 1;
-        }
-      }
-    }
-    if (call >= 0) {
-      return pinned(p); // set_config( never closed: its third argument is unknown
-    }
-    return packed(p, toCloseParen ? route | FAILED : route);
-  }
-
-  /**
-   * Tells whether a name is one of the functions that leave session state behind.
-   *
-   * @return {@code SESSION_ADVISORY_LOCK}, {@code SET_CONFIG} or {@code NO_FUNCTION}
-   */
-  private static int pinningFunction(String s, int start, int end, boolean ignoreCase) {
-    switch (end - start) {
-      case 10:
-        return matches(s, start, end, "set_config", ignoreCase) ? SET_CONFIG : NO_FUNCTION;
-      case 16:
-        return matches(s, start, end, "pg_advisory_lock", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 20:
-        return matches(s, start, end, "pg_try_advisory_lock", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 23:
-        return matches(s, start, end, "pg_advisory_lock_shared", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      case 27:
-        return matches(s, start, end, "pg_try_advisory_lock_shared", ignoreCase)
-            ? SESSION_ADVISORY_LOCK
-            : NO_FUNCTION;
-      default:
-        return NO_FUNCTION;
     }
   }
 
@@ -617,18 +420,6 @@ public final class SqlClassifier {
         : PIN;
   }
 
-  /** Routes the target of {@code SELECT … INTO}: a new table, temporary (pin) or not (DDL). */
-  private static int selectIntoRoute(String s, int p, int len) {
-    p = skipTrivia(s, p, len);
-    int e = identEnd(s, p, len);
-    return is(s, p, e, "temp")
-            || is(s, p, e, "temporary")
-            || is(s, p, e, "local")
-            || is(s, p, e, "global")
-        ? PIN
-        : DIRECT;
-  }
-
   /**
    * Tells whether {@code DECLARE name [options] CURSOR …} asks for {@code WITH HOLD}, which keeps
    * the cursor in the session after the transaction ends.
@@ -652,274 +443,5 @@ public final class SqlClassifier {
       }
       p = e;
     }
-  }
-
-  /**
-   * Finds a word among the following tokens of the statement.
-   *
-   * @return the position just after the word, or -1 when the statement ends first
-   */
-  private static int afterWord(String s, int p, int len, String word) {
-    while (true) {
-      p = skipTrivia(s, p, len);
-      if (p >= len || s.charAt(p) == ';') {
-        return -1;
-      }
-      int e = tokenEnd(s, p, len);
-      if (is(s, p, e, word)) {
-        return e;
-      }
-      p = e;
-    }
-  }
-
-  private static boolean nextWordIs(String s, int p, int len, String word) {
-    p = skipTrivia(s, p, len);
-    return is(s, p, identEnd(s, p, len), word);
-  }
-
-  /**
-   * Compares the text between {@code start} and {@code end} with a lower-case keyword, ignoring the
-   * case of ASCII letters.
-   */
-  private static boolean is(String s, int start, int end, String keyword) {
-    return matches(s, start, end, keyword, true);
-  }
-
-  private static boolean matches(
-      String s, int start, int end, String lowerCase, boolean ignoreCase) {
-    int n = lowerCase.length();
-    if (end - start != n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(start + i);
-      if (ignoreCase && c >= 'A' && c <= 'Z') {
-        c = (char) (c + ('a' - 'A'));
-      }
-      if (c != lowerCase.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  // ---- Lexical primitives. Each takes a start position and returns the position just after. ----
-
-  /** The end of the token at {@code p}: a word, a literal, a quoted name, or one character. */
-  private static int tokenEnd(String s, int p, int len) {
-    char c = s.charAt(p);
-    switch (c) {
-      case '\'':
-        return quotedEnd(s, p + 1, len, '\'');
-      case '"':
-        return quotedEnd(s, p + 1, len, '"');
-      case '$':
-        return dollarEnd(s, p, len);
-      default:
-        int e = identEnd(s, p, len);
-        if (e == p) {
-          return p + 1;
-        }
-        if (e == p + 1 && (c | 0x20) == 'e' && e < len && s.charAt(e) == '\'') {
-          return escapeStringEnd(s, e + 1, len);
-        }
-        return e;
-    }
-  }
-
-  /** The end of an identifier or keyword starting at {@code p}; {@code p} itself if none does. */
-  private static int identEnd(String s, int p, int len) {
-    return p < len && isIdentStart(s.charAt(p)) ? identRest(s, p + 1, len) : p;
-  }
-
-  /** Identifiers go on with letters, digits, {@code $} and any non-ASCII character. */
-  private static int identRest(String s, int p, int len) {
-    while (p < len) {
-      char c = s.charAt(p);
-      if (c < 128 && ASCII_CLASS[c] < DIGIT) {
-        return p;
-      }
-      p++;
-    }
-    return p;
-  }
-
-  private static int numberEnd(String s, int p, int len) {
-    while (p < len) {
-      char c = s.charAt(p);
-      if (c < 128 && ASCII_CLASS[c] != DIGIT && ASCII_CLASS[c] != LETTER) {
-        return p;
-      }
-      p++;
-    }
-    return p;
-  }
-
-  private static boolean isIdentStart(char c) {
-    return c >= 128 || ASCII_CLASS[c] == LETTER;
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean isSpace(char c) {
-    return c < 128 && ASCII_CLASS[c] == SPACE;
-  }
-
-  private static int skipSpaces(String s, int p, int len) {
-    while (p < len && isSpace(s.charAt(p))) {
-      p++;
-    }
-    return p;
-  }
-
-  /** Skips whitespace and comments. */
-  private static int skipTrivia(String s, int p, int len) {
-    while (p < len) {
-      char c = s.charAt(p);
-      if (isSpace(c)) {
-        p++;
-      } else if (c == '-' && p + 1 < len && s.charAt(p + 1) == '-') {
-        p = lineCommentEnd(s, p + 2, len);
-      } else if (c == '/' && p + 1 < len && s.charAt(p + 1) == '*') {
-        p = blockCommentEnd(s, p + 2, len);
-      } else {
-        return p;
-      }
-    }
-    return p;
-  }
-
-  /**
-   * @param p the position just after {@code --}
-   */
-  private static int lineCommentEnd(String s, int p, int len) {
-    while (p < len) {
-      char c = s.charAt(p);
-      if (c == '\n' || c == '\r') {
-        return p + 1;
-      }
-      p++;
-    }
-    return p;
-  }
-
-  /** Block comments nest in Postgres, unlike in the SQL standard and in Java. */
-  private static int blockCommentEnd(String s, int p, int len) {
-    int depth = 1;
-    while (p + 1 < len) {
-      char c = s.charAt(p);
-      if (c == '*' && s.charAt(p + 1) == '/') {
-        p += 2;
-        if (--depth == 0) {
-          return p;
-        }
-      } else if (c == '/' && s.charAt(p + 1) == '*') {
-        p += 2;
-        depth++;
-      } else {
-        p++;
-      }
-    }
-    return len;
-  }
-
-  /**
-   * Ends a {@code '…'} string or, with {@code quote = '"'}, a quoted identifier. A doubled quote
-   * stands for itself; backslashes are ordinary (standard_conforming_strings, on since 9.1).
-   *
-   * @param p the position just after the opening quote
-   */
-  private static int quotedEnd(String s, int p, int len, char quote) {
-    while (p < len) {
-      if (s.charAt(p++) == quote) {
-        if (p < len && s.charAt(p) == quote) {
-          p++;
-        } else {
-          return p;
-        }
-      }
-    }
-    return len;
-  }
-
-  /** Ends an {@code E'…'} string, where a backslash escapes the next character (also a quote). */
-  private static int escapeStringEnd(String s, int p, int len) {
-    while (p < len) {
-      char c = s.charAt(p++);
-      if (c == '\\') {
-        p++;
-      } else if (c == '\'') {
-        if (p < len && s.charAt(p) == '\'') {
-          p++;
-        } else {
-          return p;
-        }
-      }
-    }
-    return len;
-  }
-
-  /**
-   * Ends the token that starts with {@code $} at {@code p}: a parameter ({@code $1}), a
-   * dollar-quoted string ({@code $$…$$}, {@code $tag$…$tag$}, tags are case-sensitive), or a lone
-   * {@code $}.
-   */
-  private static int dollarEnd(String s, int p, int len) {
-    int q = p + 1;
-    if (q < len && isDigit(s.charAt(q))) {
-      while (q < len && isDigit(s.charAt(q))) {
-        q++;
-      }
-      return q;
-    }
-    if (q < len && isIdentStart(s.charAt(q))) {
-      q++;
-      while (q < len) { // a tag goes on like an identifier, but without $
-        char c = s.charAt(q);
-        if (c < 128 && ASCII_CLASS[c] != LETTER && ASCII_CLASS[c] != DIGIT) {
-          break;
-        }
-        q++;
-      }
-    }
-    if (q >= len || s.charAt(q) != '$') {
-      return p + 1;
-    }
-    int delimiter = q + 1 - p;
-    for (int i = q + 1; i + delimiter <= len; i++) {
-      if (s.charAt(i) == '$' && s.regionMatches(i, s, p, delimiter)) {
-        return i + delimiter;
-      }
-    }
-    return len;
-  }
-
-  // ---- Packed results: a position and a route (plus the FAILED flag) in one long. ----
-
-  private static long packed(int position, int flags) {
-    return (long) position << RESULT_SHIFT | flags;
-  }
-
-  private static long pinned(int position) {
-    return packed(position, PIN);
-  }
-
-  private static long failed(int position) {
-    return packed(position, DIRECT | FAILED);
-  }
-
-  private static long merge(long result, int route) {
-    return packed(positionOf(result), Math.max(routeOf(result), route));
-  }
-
-  private static int positionOf(long result) {
-    return (int) (result >>> RESULT_SHIFT);
-  }
-
-  private static int routeOf(long result) {
-    return (int) result & ROUTE_MASK;
   }
 }
