@@ -55,7 +55,12 @@ final class TunnelClient {
   private final InputStream in;
   private final OutputStream out;
   private final StartupPipeline pipeline;
-  private final SecureRandom maskKeys = new SecureRandom();
+  private final SecureRandom random = new SecureRandom();
+
+  /** Masking keys drawn in bulk: one SecureRandom call per 64 frames, no allocation per frame. */
+  private final byte[] maskKeys = new byte[256];
+
+  private int maskKeysUsed = maskKeys.length;
 
   private final ReentrantLock writeLock = new ReentrantLock();
   private byte[] frame = new byte[ClientFrames.MAX_HEADER_BYTES + 8192];
@@ -207,9 +212,24 @@ final class TunnelClient {
     if (frame.length < needed) {
       frame = new byte[Math.max(needed, Math.min(2 * frame.length, needed * 2))];
     }
-    int size = ClientFrames.encode(opcode, payload, offset, length, maskKeys.nextInt(), frame);
+    int size = ClientFrames.encode(opcode, payload, offset, length, nextMaskKey(), frame);
     out.write(frame, 0, size);
     out.flush();
+  }
+
+  /** A fresh, unpredictable masking key (RFC 6455, 5.3); the caller holds {@link #writeLock}. */
+  private int nextMaskKey() {
+    if (maskKeysUsed == maskKeys.length) {
+      random.nextBytes(maskKeys);
+      maskKeysUsed = 0;
+    }
+    int key =
+        (maskKeys[maskKeysUsed] & 0xFF)
+            | (maskKeys[maskKeysUsed + 1] & 0xFF) << 8
+            | (maskKeys[maskKeysUsed + 2] & 0xFF) << 16
+            | (maskKeys[maskKeysUsed + 3] & 0xFF) << 24;
+    maskKeysUsed += 4;
+    return key;
   }
 
   /** Sends a close frame, once; later calls do nothing. */
