@@ -2,6 +2,7 @@ package dev.neonjdbc.benchmarks;
 
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStacks;
+import dev.neonjdbc.testkit.relay.LatencyRelay;
 import dev.neonjdbc.testkit.ws.WebSocketProxyMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -35,9 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Steady-state {@code SELECT 1} on one open connection to PostgreSQL on loopback: what the
  * WebSocket tunnel costs per query compared with TCP. {@code tcp-tls} and {@code wss} are the
  * encrypted pair (pgJDBC's TLS against the tunnel's, through the kit's proxy); {@code tcp} and
- * {@code ws} the unencrypted one. The tunnel rows include a whole proxy hop (two more thread
- * wake-ups per round trip, on the same cores); with {@code proxy=own-process} the kit's proxy runs
- * in a separate JVM, so that its heap, GC and JIT do not count against the client.
+ * {@code ws} the unencrypted one; {@code tcp-hop} is TCP through one plain relay (the kit's {@link
+ * LatencyRelay} without delay, one thread per direction like the WebSocket proxy), the fair
+ * baseline for {@code ws}. The tunnel rows include a whole proxy hop (two more thread wake-ups per
+ * round trip, on the same cores); with {@code proxy=own-process} the kit's proxy runs in a separate
+ * JVM, so that its heap, GC and JIT do not count against the client.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar TunnelQueryBenchmark}, and {@code
  * TunnelQueryBenchmark -p path=ws,wss -p proxy=own-process} for the separate proxy.
@@ -51,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TunnelQueryBenchmark {
 
   /** How the connection reaches PostgreSQL. */
-  @Param({"tcp-tls", "wss", "tcp", "ws"})
+  @Param({"tcp-tls", "wss", "tcp", "ws", "tcp-hop"})
   public String path;
 
   /** Where the kit's WebSocket proxy runs: {@code same-jvm} or {@code own-process}. */
@@ -59,6 +63,7 @@ public class TunnelQueryBenchmark {
   public String proxy;
 
   private Process proxyProcess;
+  private LatencyRelay relay;
   private Connection connection;
   private PreparedStatement select;
 
@@ -72,6 +77,17 @@ public class TunnelQueryBenchmark {
     String url = base + "?" + stack.sslParameters();
     switch (path) {
       case "tcp" -> url = base + "?sslmode=disable";
+      case "tcp-hop" -> {
+        relay = stack.latencyRelay(stack.directHost(), stack.directPort(), Duration.ZERO);
+        url =
+            "jdbc:neon://"
+                + relay.host()
+                + ":"
+                + relay.port()
+                + "/"
+                + stack.database()
+                + "?sslmode=disable";
+      }
       case "wss" -> tunnel(properties, proxyTemplate(stack, true));
       case "ws" -> tunnel(properties, proxyTemplate(stack, false));
       default -> {
@@ -124,6 +140,9 @@ public class TunnelQueryBenchmark {
   @TearDown(Level.Trial)
   public void close() throws SQLException, IOException {
     connection.close();
+    if (relay != null) {
+      relay.close();
+    }
     if (proxyProcess != null) {
       proxyProcess.getOutputStream().close(); // the proxy ends at the end of its input
       try {
