@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * (SCRAM, MD5, nothing at all), the password already sent is not what it expects and the connection
  * cannot continue: it fails with a message naming the setting.
  *
- * <p>Outbound calls come from pgJDBC's thread, inbound ones from the WebSocket's reader thread.
+ * <p>Both directions are called on pgJDBC's thread: outbound as it flushes, inbound as it reads.
  */
 final class StartupPipeline {
   private static final int PROTOCOL_3_0 = 196608;

@@ -14,9 +14,6 @@ final class TunnelConfig {
   /** Largest frame the socket sends: a flush of more bytes goes out in several frames. */
   static final int MAX_OUTBOUND_FRAME_BYTES = 64 * 1024;
 
-  /** Bytes received but not yet read by pgJDBC before the tunnel stops reading the network. */
-  static final int RECEIVE_WINDOW_BYTES = 1024 * 1024;
-
   /** How long an orderly close waits for the server's close frame before dropping the TCP link. */
   static final int CLOSE_GRACE_MILLIS = 1000;
 

@@ -10,6 +10,8 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * #connect(SocketAddress, int)} expands the URL template for the address pgJDBC asks for, opens TCP
  * (and TLS for {@code wss}) within the timeout, and completes the WebSocket handshake.
  *
- * <p>Afterwards it behaves like a TCP socket as pgJDBC uses one: {@code SO_TIMEOUT} bounds reads
- * with {@link SocketTimeoutException} and leaves the socket usable; output is buffered until {@code
+ * <p>Afterwards it behaves like a TCP socket as pgJDBC uses one, and like one it has no threads of
+ * its own: reads take frames off the network on the caller's thread, bounded by {@code SO_TIMEOUT}
+ * ({@link SocketTimeoutException}, the socket stays usable); output is buffered until {@code
  * flush()}, which sends one frame (larger flushes go out in frames of {@value
  * TunnelConfig#MAX_OUTBOUND_FRAME_BYTES} bytes) from the caller's thread, blocking while the
  * network is full; the server's normal close is the end of stream, any other close or error fails
@@ -28,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketTunnelSocket extends Socket {
   private final TunnelConfig config;
   private final Object stateLock = new Object();
-  private final InboundBuffer inbound = new InboundBuffer(TunnelConfig.RECEIVE_WINDOW_BYTES);
   private final TunnelInputStream input = new TunnelInputStream();
   private final TunnelOutputStream output = new TunnelOutputStream();
   private volatile int soTimeout;
@@ -40,7 +42,6 @@ final class WebSocketTunnelSocket extends Socket {
   private SocketAddress localBind;
   private InetSocketAddress remote;
   private Socket network;
-  private WireSocket wire;
   private TunnelClient client;
   private StartupPipeline pipeline;
   private boolean connecting;
@@ -98,26 +99,20 @@ final class WebSocketTunnelSocket extends Socket {
       }
       StartupPipeline startup =
           config.pipelineConnect() ? new StartupPipeline(config.password()) : null;
-      WireSocket wireSocket = new WireSocket(opened);
-      TunnelClient tunnel = new TunnelClient(url, wireSocket, inbound, startup);
       synchronized (stateLock) {
         if (closed) {
           throw new SocketException("Socket is closed");
         }
         network = opened;
-        wire = wireSocket;
-        client = tunnel;
         pipeline = startup;
       }
-      tunnel.connect();
-      if (!tunnel.awaitOpen(timeout == 0 ? 0 : remaining(deadline, timeout))) {
-        throw new SocketTimeoutException(
-            "WebSocket handshake with " + url + " did not finish within " + timeout + " ms");
-      }
+      TunnelClient tunnel =
+          TunnelClient.open(url, opened, startup, timeout == 0 ? 0 : remaining(deadline, timeout));
       synchronized (stateLock) {
         if (closed) {
           throw new SocketException("Socket is closed");
         }
+        client = tunnel;
         remote = target;
         connected = true;
       }
@@ -165,6 +160,16 @@ final class WebSocketTunnelSocket extends Socket {
     return output;
   }
 
+  /** The connected tunnel; fails once the socket is closed, as a TCP socket's streams do. */
+  private TunnelClient openClient() throws SocketException {
+    synchronized (stateLock) {
+      if (closed) {
+        throw new SocketException("Socket closed");
+      }
+      return client;
+    }
+  }
+
   private void checkOpen() throws SocketException {
     synchronized (stateLock) {
       if (closed) {
@@ -188,20 +193,16 @@ final class WebSocketTunnelSocket extends Socket {
       tunnel = client;
       abortive = lingerSeconds == 0 || !connected;
     }
-    inbound.discard();
-    if (tunnel == null) {
-      abort();
-      return;
-    }
-    tunnel.markClosingLocally();
-    if (!abortive && tunnel.isTunnelOpen()) {
-      tunnel.closeOrderly(TunnelConfig.CLOSE_GRACE_MILLIS);
+    if (tunnel != null) {
+      tunnel.markClosingLocally();
+      if (!abortive) {
+        tunnel.closeOrderly(TunnelConfig.CLOSE_GRACE_MILLIS);
+      }
     }
     abort();
-    tunnel.joinReader(TunnelConfig.CLOSE_GRACE_MILLIS);
   }
 
-  /** Drops the network connection; the client's threads see the socket close and end. */
+  /** Drops the network connection; a read blocked on it fails at once. */
   private void abort() {
     Socket toClose;
     TunnelClient tunnel;
@@ -209,7 +210,6 @@ final class WebSocketTunnelSocket extends Socket {
       toClose = network;
       tunnel = client;
     }
-    inbound.end(new SocketException("Socket closed"));
     if (tunnel != null) {
       tunnel.markClosingLocally();
     }
@@ -394,7 +394,7 @@ final class WebSocketTunnelSocket extends Socket {
   public String toString() {
     synchronized (stateLock) {
       return "WebSocketTunnelSocket["
-          + (client == null ? config.urlTemplate() : client.getURI())
+          + (client == null ? config.urlTemplate() : client.url())
           + (connected ? ", for " + remote : "")
           + (closed ? ", closed" : "")
           + "]";
@@ -411,13 +411,13 @@ final class WebSocketTunnelSocket extends Socket {
 
     @Override
     public int read(byte[] target, int offset, int length) throws IOException {
-      java.util.Objects.checkFromIndexSize(offset, length, target.length);
-      return inbound.read(target, offset, length, soTimeout);
+      Objects.checkFromIndexSize(offset, length, target.length);
+      return openClient().read(target, offset, length, soTimeout);
     }
 
     @Override
-    public int available() {
-      return inbound.available();
+    public int available() throws IOException {
+      return openClient().available();
     }
 
     @Override
@@ -441,7 +441,7 @@ final class WebSocketTunnelSocket extends Socket {
 
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-      java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+      Objects.checkFromIndexSize(offset, length, bytes.length);
       while (length > 0) {
         if (count == TunnelConfig.MAX_OUTBOUND_FRAME_BYTES) {
           send(buffer, 0, count);
@@ -462,7 +462,7 @@ final class WebSocketTunnelSocket extends Socket {
     private void grow(int needed) {
       int size =
           Math.min(TunnelConfig.MAX_OUTBOUND_FRAME_BYTES, Math.max(needed, buffer.length * 2));
-      buffer = java.util.Arrays.copyOf(buffer, size);
+      buffer = Arrays.copyOf(buffer, size);
     }
 
     @Override
@@ -480,29 +480,23 @@ final class WebSocketTunnelSocket extends Socket {
 
     private void send(byte[] bytes, int offset, int length) throws IOException {
       TunnelClient tunnel;
-      WireSocket target;
       StartupPipeline startup;
       synchronized (stateLock) {
         if (closed) {
           throw new SocketException("Socket is closed");
         }
         tunnel = client;
-        target = wire;
         startup = pipeline;
       }
-      if (!tunnel.isTunnelOpen()) {
-        throw new SocketException("the WebSocket tunnel to " + tunnel.getURI() + " is closed");
-      }
-      ByteBuffer payload =
-          startup == null
-              ? ByteBuffer.wrap(bytes, offset, length)
-              : startup.outbound(bytes, offset, length);
-      if (!payload.hasRemaining()) {
+      if (startup == null) {
+        tunnel.send(bytes, offset, length);
         return;
       }
-      // The frame is a masked copy, so the buffer can be reused at once; the write blocks while
-      // the network is full (backpressure, as on TCP).
-      target.writeFrame(tunnel.binaryFrame(payload));
+      ByteBuffer payload = startup.outbound(bytes, offset, length);
+      if (payload.hasRemaining()) {
+        tunnel.send(
+            payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+      }
     }
   }
 }

@@ -8,6 +8,7 @@
  * dev.neonjdbc.transport.WebSocketSocketFactory} per connection (and per cancel request), whose
  * sockets open the WebSocket in {@code connect} and behave like TCP sockets afterwards: reads
  * honour {@code SO_TIMEOUT}, writes are coalesced into one frame per {@code flush()} and block when
- * too much is in flight, and closing ends both directions and the client's threads.
+ * too much is in flight, and closing ends both directions. Like TCP sockets they have no threads of
+ * their own: frames are read and written on the caller's thread.
  */
 package dev.neonjdbc.transport;

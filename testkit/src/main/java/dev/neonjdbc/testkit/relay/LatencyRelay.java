@@ -28,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * here.
  *
  * <p>Four daemon threads per connection (a reader and a delayed writer per direction); all end when
- * either side closes or the relay is closed.
+ * either side closes or the relay is closed. Without a delay, each direction is a single thread
+ * that writes what it reads at once: a plain TCP hop, shaped like the kit's WebSocket proxy,
+ * against which the tunnel's own cost can be measured.
  */
 public final class LatencyRelay implements AutoCloseable {
   private static final int CHUNK_BYTES = 64 * 1024;
@@ -165,12 +167,38 @@ public final class LatencyRelay implements AutoCloseable {
     }
 
     void start(String name) {
+      if (delayNanos == 0) {
+        Thread copier = new Thread(this::copy, name);
+        copier.setDaemon(true);
+        copier.start();
+        return;
+      }
       Thread reader = new Thread(this::read, name + "-read");
       Thread writer = new Thread(this::write, name + "-write");
       reader.setDaemon(true);
       writer.setDaemon(true);
       reader.start();
       writer.start();
+    }
+
+    /** No delay: each chunk is written as soon as it is read, by the same thread. */
+    private void copy() {
+      byte[] buffer = new byte[CHUNK_BYTES];
+      try {
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+        to.shutdownOutput();
+      } catch (IOException e) {
+        closeQuietly(client);
+        closeQuietly(server);
+      } finally {
+        finish();
+      }
     }
 
     private void read() {
@@ -228,12 +256,17 @@ public final class LatencyRelay implements AutoCloseable {
         closeQuietly(server);
       } finally {
         writerDone = true;
-        if (open.decrementAndGet() == 0) {
-          closeQuietly(client);
-          closeQuietly(server);
-          sockets.remove(client);
-          sockets.remove(server);
-        }
+        finish();
+      }
+    }
+
+    /** This direction is done; the second one to finish drops both sockets. */
+    private void finish() {
+      if (open.decrementAndGet() == 0) {
+        closeQuietly(client);
+        closeQuietly(server);
+        sockets.remove(client);
+        sockets.remove(server);
       }
     }
   }

@@ -49,6 +49,25 @@ class WebSocketProxyTest {
     }
   }
 
+  /**
+   * A reply written while the proxy was finishing the previous write must still go out.
+   * Java-WebSocket's NIO server could drop that write demand and leave the frame queued, so a
+   * request/response client waited forever (seen as a hung benchmark on a loaded machine).
+   */
+  @Test
+  void tenThousandRoundTripsNeverLeaveAReplyBehind() throws Exception {
+    try (EchoServer echo = new EchoServer();
+        WebSocketProxy proxy = WebSocketProxy.builder().start()) {
+      Client client = Client.open(proxy.baseUrl() + "/v1?address=127.0.0.1:" + echo.port());
+      for (int i = 0; i < 10_000; i++) {
+        String message = "m" + i;
+        client.send(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(message, client.nextBinary(), "reply " + i);
+      }
+      client.close();
+    }
+  }
+
   @Test
   void textFramesAreRefused() throws Exception {
     try (EchoServer echo = new EchoServer();
