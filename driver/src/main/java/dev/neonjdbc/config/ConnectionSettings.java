@@ -218,13 +218,7 @@ public final class ConnectionSettings {
       } else {
         ParsedUrl parsed = ParsedUrl.parse(rest);
         putAll(merged, info);
-        if (parsed.user() != null) {
-          merged.setProperty("user", parsed.user());
-        }
-        if (parsed.password() != null) {
-          merged.setProperty("password", parsed.password());
-        }
-        putAll(merged, parsed.query());
+        putAll(merged, parsed.properties());
         host = parsed.host();
         port = parsed.port();
         urlDatabase = parsed.database();

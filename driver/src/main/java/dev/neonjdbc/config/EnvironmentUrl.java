@@ -1,7 +1,6 @@
 package dev.neonjdbc.config;
 
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,14 +44,7 @@ record EnvironmentUrl(
               : "POSTGRES_URL_NON_POOLING";
       String unpooledUrl = environment.first(unpooledName);
       ParsedUrl unpooled = unpooledUrl == null ? null : parseVariable(unpooledName, unpooledUrl);
-      Map<String, String> properties = new LinkedHashMap<>();
-      if (primary.user() != null) {
-        properties.put("user", primary.user());
-      }
-      if (primary.password() != null) {
-        properties.put("password", primary.password());
-      }
-      properties.putAll(primary.query());
+      Map<String, String> properties = primary.properties();
       String description = "DATABASE_URL=" + Masking.maskUrl(databaseUrl);
       if (unpooled != null) {
         description += ", " + unpooledName + "=" + Masking.maskUrl(unpooledUrl);
@@ -86,13 +78,7 @@ record EnvironmentUrl(
                 null,
                 null,
                 Map.of());
-    Map<String, String> properties = new LinkedHashMap<>();
-    if (primary.user() != null) {
-      properties.put("user", primary.user());
-    }
-    if (primary.password() != null) {
-      properties.put("password", primary.password());
-    }
+    Map<String, String> properties = primary.properties();
     for (String[] variable : LIBPQ_VARIABLES) {
       String value = environment.first(variable[0]);
       if (value != null) {

@@ -227,6 +227,22 @@ public record ParsedUrl(
     return -1;
   }
 
+  /**
+   * What the URL says as connection properties: its user and password (when present), then its
+   * query, so a {@code user=} or {@code password=} in the query wins over the user-info part.
+   */
+  public Map<String, String> properties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (user != null) {
+      properties.put("user", user);
+    }
+    if (password != null) {
+      properties.put("password", password);
+    }
+    properties.putAll(query);
+    return properties;
+  }
+
   @Override
   public String toString() {
     return "ParsedUrl[host="
