@@ -28,6 +28,21 @@ public interface NeonConnection {
   boolean isPinned();
 
   /**
+   * What pinned the connection: the first keyword of the pinning statement ({@code LISTEN}, {@code
+   * SELECT} for an advisory lock, {@code CREATE} for a temporary table…), {@code pinDirect()}, or
+   * the startup options; empty when not pinned.
+   */
+  Optional<String> pinReason();
+
+  /**
+   * The session parameters the application set ({@code SET}, {@code set_config(…, false)}, {@code
+   * setSchema}) that differ from the server's defaults, by lower-case name, as the server reported
+   * them. The router carries them into every pooled transaction and sets them on the direct
+   * session.
+   */
+  java.util.Map<String, String> sessionParameters();
+
+  /**
    * Pins the connection to the direct endpoint: every later statement runs on one real PostgreSQL
    * session until {@code DISCARD ALL} or close. Use it before a transaction that needs session
    * state (LISTEN, temporary tables, SQL PREPARE).

@@ -153,6 +153,16 @@ public final class RoutingConnection implements Connection, NeonConnection {
   }
 
   @Override
+  public Optional<String> pinReason() {
+    return Optional.ofNullable(router.pinReason());
+  }
+
+  @Override
+  public Map<String, String> sessionParameters() {
+    return router.sessionParameters();
+  }
+
+  @Override
   public void pinDirect() throws SQLException {
     checkOpen();
     router.pinDirect();
@@ -530,6 +540,28 @@ public final class RoutingConnection implements Connection, NeonConnection {
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
+
+  /**
+   * A client pool hands this connection out (JDBC 4.3 request boundary). A connection still pinned
+   * here is reported once at WARN with what pinned it.
+   */
+  @Override
+  public void beginRequest() throws SQLException {
+    checkOpen();
+    router.beginRequest();
+  }
+
+  /**
+   * A client pool takes this connection back (JDBC 4.3 request boundary): outside a transaction the
+   * pin ends and the direct session is reset, so the next user starts with no session state.
+   * HikariCP calls it when {@code com.zaxxer.hikari.enableRequestBoundaries=true}.
+   */
+  @Override
+  public void endRequest() throws SQLException {
+    checkOpen();
+    router.endRequest();
+    releaseIdleSession();
+  }
 
   @Override
   public boolean isValid(int timeout) throws SQLException {

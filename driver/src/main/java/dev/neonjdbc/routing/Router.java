@@ -18,10 +18,15 @@ import org.slf4j.LoggerFactory;
  * the pooler.
  *
  * <p>Rules (DESIGN.md, Routing): a pinning statement moves everything after it to the direct
- * session until {@code DISCARD ALL}; a transaction stays on the physical session its first
- * statement chose; a pinning statement inside a pooled transaction is refused before anything is
- * sent; transaction isolation and schema are applied per transaction on the pooler (or by pinning
- * when no transaction carries them). Not thread-safe, like a JDBC connection.
+ * session until the server holds nothing for it any more (asked after a statement that can release
+ * such state and after a transaction ends), {@code DISCARD ALL} or {@code endRequest}; session
+ * parameters, the isolation level and the schema are logical state ({@link SessionParameters}),
+ * carried into every pooled transaction by a prelude and set on the direct session, where
+ * auto-commit statements run while they differ from the defaults; a transaction stays on the
+ * physical session its first statement chose, except that a pooled transaction which has written
+ * nothing moves to direct when a statement needs it ({@link ServerChecks}); a pinning statement in
+ * a pooled transaction that cannot move is refused before anything is sent. Not thread-safe, like a
+ * JDBC connection.
  *
  * <p>Physical sessions come from a {@link SessionSource}. The driver's opens them on first need and
  * closes them on close; a data source's may lend the direct session per statement, in which case
@@ -46,7 +51,16 @@ public final class Router {
   private Connection pooled;
   private Connection direct;
   private boolean pinned;
+  // What pinned the connection (a statement's first keyword), for logs and the WARN below.
+  private String pinReason;
+  // A pin no query can see the end of (LOAD, SESSION AUTHORIZATION, a hint, pinDirect()).
+  private boolean pinnedForGood;
+  // Whether to ask the direct session if the pin still holds anything, before the next statement.
+  private boolean pinCheckDue;
+  private boolean warnedPinnedReuse;
   private Connection transactionOwner;
+  // The statement being routed: endStatement needs its text, never kept past it.
+  private String currentSql;
   // Whether state a pool does not reset by itself was placed on the session (see SessionSource).
   private boolean pooledNeedsReset;
   private boolean directNeedsReset;
@@ -55,6 +69,9 @@ public final class Router {
   private boolean autoCommit = true;
   private int isolation = -1;
   private String schema;
+  private final SessionParameters parameters = new SessionParameters();
+  // Whether the open direct session holds exactly the committed parameters at session level.
+  private boolean directInSync = true;
   private final ClientSideSettings settings = new ClientSideSettings();
 
   /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
@@ -78,7 +95,7 @@ public final class Router {
     this.pinnedAtStartup = routing && connector.startupStateForcesPin();
     if (pinnedAtStartup) {
       LOG.debug("startup options or currentSchema set: connection pinned to direct");
-      pin();
+      pin("startup options or currentSchema", true);
     }
   }
 
@@ -90,6 +107,16 @@ public final class Router {
   /** Whether the connection is pinned to its direct session. */
   public boolean isPinned() {
     return pinned;
+  }
+
+  /** What pinned the connection (the first keyword of the statement, or the call), if pinned. */
+  public String pinReason() {
+    return pinned ? pinReason : null;
+  }
+
+  /** The logical session parameters that differ from the defaults, by name (a copy). */
+  public Map<String, String> sessionParameters() {
+    return Map.copyOf(parameters.current());
   }
 
   /** The pooled physical session if open. */
@@ -110,43 +137,71 @@ public final class Router {
     if (transactionOwner != null) {
       return transactionOwner == direct ? EndpointKind.DIRECT : EndpointKind.POOLED;
     }
-    return pinned || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
+    return pinned || route != Route.POOLED || (autoCommit && sessionStateNeedsDirect())
+        ? EndpointKind.DIRECT
+        : EndpointKind.POOLED;
   }
 
   /**
-   * Chooses (opening if needed) the physical session for a statement of {@code route}, refusing a
-   * pinning statement inside a pooled transaction, and starting a pooled transaction with the
-   * logical isolation level and schema when one begins here.
+   * Whether the logical session differs from the defaults in a way only a session carries: an
+   * auto-commit statement then runs on the direct session, where the values are set at session
+   * level (no extra round trip), rather than in a pooled transaction opened for it (two more). READ
+   * COMMITTED is taken to be the server's default, as it is on Neon.
+   */
+  private boolean sessionStateNeedsDirect() {
+    return parameters.requireDirect()
+        || (isolation != -1 && isolation != Connection.TRANSACTION_READ_COMMITTED);
+  }
+
+  /**
+   * Chooses (opening if needed) the physical session for a statement of {@code route}: moves a
+   * pooled transaction that has written nothing to direct when the statement needs direct (refusing
+   * a pinning statement when it cannot move), starts a pooled transaction with the logical session
+   * state when one begins here, and brings the direct session to that state before it is used.
    *
-   * @param sql the statement, used only for the message of a refusal and DEBUG logs
+   * @param sql the statement: its text is read by {@link #endStatement} (whether it may have
+   *     released what a pin holds, which parameter it set) and its first keyword is logged
    */
   public Connection beginStatement(Route route, String sql) throws SQLException {
     if (!routing) {
       events.statementRouted(forcedEndpoint);
       return physical(forcedEndpoint);
     }
-    Connection target;
+    currentSql = sql;
     boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
+    if (transactionOwner == null && pinCheckDue) {
+      endPinIfNothingHeld();
+    }
+    Connection target;
     if (transactionOwner != null) {
-      if (route == Route.PIN && transactionOwner == pooled) {
-        events.refused();
-        throw SessionSql.refusal(StatementKeywords.first(sql));
-      }
       if (adopted && transactionOwner == pooled) {
-        // Give it the logical isolation level and schema, as if the router had begun it. After a
-        // query the server refuses the isolation level: an error rather than a transaction that
-        // silently runs without it.
+        // Give it the logical session state, as if the router had begun it. After a query the
+        // server refuses the isolation level: an error rather than a transaction that silently
+        // runs without it.
         startPooledTransaction(pooled);
+      }
+      if (transactionOwner == pooled
+          && route.isDirect()
+          && route != Route.SESSION
+          && !moveToDirect(route != Route.DIRECT)) {
+        // DDL in a pooled transaction that has written runs there, with the transaction.
+        events.statementRouted(EndpointKind.POOLED);
+        return pooled;
       }
       target = transactionOwner;
       if (route == Route.PIN) {
-        pin();
+        pin(sql);
       }
-    } else if (pinned || route != Route.POOLED) {
+    } else if (route == Route.SESSION && !pinned && !autoCommit) {
+      // A SET that begins a transaction begins it pooled: the transaction carries the change.
+      target = physical(EndpointKind.POOLED);
+      startPooledTransaction(target);
+    } else if (pinned || route != Route.POOLED || (autoCommit && sessionStateNeedsDirect())) {
       if (route == Route.PIN) {
-        pin();
+        pin(sql);
       }
       target = physical(EndpointKind.DIRECT);
+      syncDirect();
     } else {
       target = physical(EndpointKind.POOLED);
       if (!autoCommit) {
@@ -182,23 +237,134 @@ public final class Router {
 
   /**
    * Records what the statement left behind: whether its physical session is now inside a
-   * transaction, and whether {@code DISCARD ALL} ended the pin.
+   * transaction (and whether one ended), the session parameters it changed, whether {@code DISCARD
+   * ALL} ended the pin, and whether the pin may have nothing left to protect.
    */
   public void endStatement(Connection physical, Route route) throws SQLException {
     if (!routing) {
       return;
     }
+    String sql = currentSql;
+    currentSql = null;
+    if (physical == null || physical.isClosed()) {
+      return;
+    }
     boolean inTransaction = inTransaction(physical);
+    boolean ended = !inTransaction && transactionOwner == physical;
     if (inTransaction) {
       transactionOwner = physical;
-    } else if (transactionOwner == physical) {
+    } else if (ended) {
       transactionOwner = null;
     }
     if (route == Route.UNPIN && physical == direct && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
-      pinned = pinnedAtStartup;
-      schema = null;
+      unpin();
       isolation = -1;
+      parameters.clear();
+      directInSync = true;
+    }
+    if (route.changesParameters() && !transactionFailed(physical)) {
+      recordParameters(physical, inTransaction, sql);
+    }
+    if (ended) {
+      transactionEnded(physical, sql != null && endsByCommit(sql));
+    }
+    if (pinned && !pinnedForGood && physical == direct) {
+      if (ended || (sql != null && StatementKeywords.mayReleasePinnedState(sql))) {
+        pinCheckDue = true;
+      }
+      if (pinCheckDue && !inTransaction) {
+        endPinIfNothingHeld();
+      }
+    }
+  }
+
+  private static boolean endsByCommit(String sql) {
+    String keyword = StatementKeywords.first(sql);
+    return keyword.equals("COMMIT") || keyword.equals("END");
+  }
+
+  /**
+   * Reads back what a {@link Route#changesParameters} statement did. On a pooled transaction the
+   * change is also made transaction-local there (see {@link
+   * SessionParameters#CAPTURE_AND_LOCALIZE}) and stays pending until commit. On the direct session
+   * outside a transaction the server's answer is the whole logical state, unless a pin is in force:
+   * the pin's end reads it then.
+   */
+  private void recordParameters(Connection physical, boolean inTransaction, String sql)
+      throws SQLException {
+    if (sql != null) {
+      parameters.noteCustomName(sql);
+    }
+    if (physical == pooled) {
+      Map<String, String> reported =
+          SessionParameters.query(pooled, parameters.captureAndLocalize());
+      parameters.recordInTransaction(reported, parameterName(sql));
+      return;
+    }
+    directNeedsReset = true;
+    if (pinned) {
+      directInSync = false;
+      return;
+    }
+    if (inTransaction) {
+      Map<String, String> reported = SessionParameters.query(direct, parameters.capture());
+      parameters.recordInTransaction(reported, parameterName(sql));
+    } else {
+      boolean restore = outsideTransaction(direct);
+      try {
+        adoptCommittedParameters(SessionParameters.query(direct, parameters.capture()));
+      } finally {
+        restoreAutoCommit(direct, restore);
+      }
+    }
+  }
+
+  private static String parameterName(String sql) {
+    return sql == null ? null : StatementKeywords.parameterName(sql);
+  }
+
+  /**
+   * Takes the direct session's parameters, read outside a transaction, as the logical state: the
+   * session now holds exactly them.
+   */
+  private void adoptCommittedParameters(Map<String, String> reported) {
+    if (isolation != -1) {
+      // pgJDBC's setTransactionIsolation put it there; the isolation field owns it.
+      reported.remove("default_transaction_isolation");
+    }
+    if (schema != null
+        && !SessionSql.quoteIdentifier(schema)
+            .equals(reported.get(SessionParameters.SEARCH_PATH))) {
+      schema = null; // a SET search_path replaced what setSchema set
+    }
+    parameters.replaceCommitted(reported);
+    directInSync = true;
+  }
+
+  /**
+   * After commit or rollback a pin is checked at the connection's next use; at once when a
+   * statement in the transaction may have released what it protects.
+   */
+  private void afterTransactionEnd() throws SQLException {
+    boolean releasedSomething = pinCheckDue;
+    pinCheckDue = pinned && !pinnedForGood;
+    if (releasedSomething) {
+      endPinIfNothingHeld();
+    }
+  }
+
+  /** A transaction ended, by commit or not: its parameter changes are kept or dropped. */
+  private void transactionEnded(Connection owner, boolean committed) {
+    if (committed) {
+      if (parameters.commit() && owner != direct) {
+        directInSync = false;
+      }
+    } else {
+      parameters.rollback();
+      if (owner == direct) {
+        directInSync = false; // a sync inside the rolled-back transaction is undone too
+      }
     }
   }
 
@@ -216,24 +382,195 @@ public final class Router {
     return physical(pinned ? EndpointKind.DIRECT : EndpointKind.POOLED);
   }
 
-  /** Pins to direct, as a pinning statement would. */
+  /**
+   * Pins to direct, as a pinning statement would, until {@code DISCARD ALL}, {@link #endRequest} or
+   * close. A pooled transaction that has written nothing moves to direct first.
+   */
   public void pinDirect() throws SQLException {
     if (!routing) {
       return;
     }
-    if (transactionOwner != null && transactionOwner == pooled) {
-      events.refused();
-      throw SessionSql.refusal("pinDirect()");
+    if (transactionOwner == null && !autoCommit) {
+      adoptOpenTransaction();
     }
-    pin();
+    if (transactionOwner != null && transactionOwner == pooled) {
+      currentSql = "pinDirect()";
+      moveToDirect(true);
+    }
+    pin("pinDirect()", true);
   }
 
-  private void pin() {
+  private void pin(String sql) {
+    pin(StatementKeywords.first(sql), StatementKeywords.pinsForGood(sql));
+  }
+
+  private void pin(String reason, boolean forGood) {
     if (!pinned) {
       pinned = true;
+      pinReason = reason;
       events.pinned();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("pinned to direct by {}", reason);
+      }
     }
+    pinnedForGood |= forGood;
+    pinCheckDue = false;
     if (direct != null) {
+      directNeedsReset = true;
+    }
+  }
+
+  private void unpin() {
+    pinned = pinnedAtStartup;
+    pinnedForGood = pinnedAtStartup;
+    pinReason = pinnedAtStartup ? pinReason : null;
+    pinCheckDue = false;
+  }
+
+  /**
+   * Asks the direct session whether anything a pin protects is left; when nothing is, the pin ends
+   * and the session's parameters become the logical state (one query for both).
+   */
+  private void endPinIfNothingHeld() throws SQLException {
+    pinCheckDue = false;
+    if (!pinned || pinnedForGood || direct == null) {
+      return;
+    }
+    ServerChecks.PinCheck check;
+    boolean restore = outsideTransaction(direct);
+    try {
+      check = ServerChecks.pinHolds(direct, parameters);
+    } finally {
+      restoreAutoCommit(direct, restore);
+    }
+    if (!check.holds()) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("pin by {} ended: the direct session holds nothing for it", pinReason);
+      }
+      unpin();
+      adoptCommittedParameters(check.parameters());
+      events.unpinned();
+    }
+  }
+
+  /**
+   * Moves the open pooled transaction to direct (DESIGN.md, Routing, rule 3) when the server says
+   * it has written nothing, runs at READ COMMITTED and holds no lock: it ends on the pooler and
+   * continues on the direct session with the same parameters.
+   *
+   * @param refuseIfNot whether a transaction that cannot move is refused (a pinning statement)
+   *     rather than kept pooled (DDL runs in the transaction that has written)
+   * @return whether the transaction is now on direct
+   */
+  private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
+    ServerChecks.MoveCheck check = ServerChecks.mayMove(pooled, parameters);
+    if (!check.movable()) {
+      if (refuseIfNot) {
+        events.refused();
+        throw SessionSql.refusal(StatementKeywords.first(currentSql), check.reason());
+      }
+      return false;
+    }
+    pooled.rollback(); // nothing written: rolling back loses nothing
+    transactionOwner = null;
+    Connection session = physical(EndpointKind.DIRECT);
+    syncDirect();
+    String local = SessionParameters.localValues(check.parameters());
+    try (Statement statement = session.createStatement()) {
+      // Begins the direct transaction (auto-commit is off) with the values the pooled one saw.
+      statement.execute(local != null ? local : "SELECT 1");
+    }
+    transactionOwner = session;
+    if (isolation != -1) {
+      LOG.debug("moved transaction keeps isolation {}", isolation);
+    }
+    events.moved();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: transaction moved from pooled to direct", StatementKeywords.first(currentSql));
+    }
+    return true;
+  }
+
+  /**
+   * Lets a query run on {@code session} without beginning a transaction when auto-commit is off
+   * (pgJDBC sends nothing to switch it while no transaction is open).
+   *
+   * @return whether auto-commit must be switched off again with {@link #restoreAutoCommit}
+   */
+  private boolean outsideTransaction(Connection session) throws SQLException {
+    if (autoCommit || inTransaction(session)) {
+      return false;
+    }
+    session.setAutoCommit(true);
+    return true;
+  }
+
+  private static void restoreAutoCommit(Connection session, boolean restore) throws SQLException {
+    if (restore) {
+      session.setAutoCommit(false);
+    }
+  }
+
+  /**
+   * Brings the direct session to the committed parameters when it may differ (opened or lent since,
+   * or the parameters changed in a pooled transaction). One round trip, only then.
+   */
+  private void syncDirect() throws SQLException {
+    if (directInSync || direct == null) {
+      return;
+    }
+    try (Statement statement = direct.createStatement()) {
+      statement.execute(parameters.syncDirect(isolation != -1));
+    }
+    directNeedsReset = true;
+    directInSync = true;
+  }
+
+  // ---- request boundaries ------------------------------------------------------------------
+
+  /**
+   * A client pool hands the connection out ({@code Connection.beginRequest}). A connection still
+   * pinned at this point keeps its direct session for the next user: reported once at WARN, naming
+   * what pinned it.
+   */
+  public void beginRequest() {
+    if (pinned && !pinnedAtStartup && !warnedPinnedReuse) {
+      warnedPinnedReuse = true;
+      LOG.warn(
+          "a pooled jdbc:neon: connection is handed out again while pinned to the direct endpoint"
+              + " by {}; its statements keep running there until the pin ends (release what {}"
+              + " holds, DISCARD ALL, or let the pool call endRequest)",
+          pinReason,
+          pinReason);
+    }
+  }
+
+  /**
+   * The client pool takes the connection back ({@code Connection.endRequest}): outside a
+   * transaction, the direct session is reset ({@code DISCARD ALL}, or given back to its pool for a
+   * reset), the pin ends and the session parameters are forgotten, so that the next user starts
+   * clean. The JDBC-level settings (auto-commit, isolation, read-only, schema) are the pool's to
+   * reset and stay.
+   */
+  public void endRequest() throws SQLException {
+    if (!routing || transactionOwner != null) {
+      return;
+    }
+    boolean hadState = pinned && !pinnedAtStartup || !parameters.isEmpty();
+    unpin();
+    parameters.clear();
+    if (schema != null) {
+      parameters.put(SessionParameters.SEARCH_PATH, SessionSql.quoteIdentifier(schema));
+    }
+    if (direct != null && hadState && !lendsDirect) {
+      try (Statement statement = direct.createStatement()) {
+        statement.execute("DISCARD ALL");
+      }
+      if (isolation != -1) {
+        direct.setTransactionIsolation(isolation);
+      }
+      directInSync = parameters.isEmpty();
+    } else if (direct != null && hadState) {
       directNeedsReset = true;
     }
   }
@@ -265,6 +602,7 @@ public final class Router {
     direct = null;
     boolean needsReset = directNeedsReset;
     directNeedsReset = false;
+    directInSync = parameters.committed().isEmpty();
     source.release(session, EndpointKind.DIRECT, needsReset);
   }
 
@@ -287,8 +625,10 @@ public final class Router {
       direct.setAutoCommit(value);
     }
     autoCommit = value;
+    if (transactionOwner != null) {
+      transactionEnded(transactionOwner, true); // pgJDBC commits when auto-commit is switched on
+    }
     transactionOwner = null;
-    pinForSchemaIfNeeded();
   }
 
   /** Commits the open transaction, wherever it runs. */
@@ -299,6 +639,8 @@ public final class Router {
     Connection owner = transactionToEnd();
     if (owner != null) {
       owner.commit();
+      transactionEnded(owner, true);
+      afterTransactionEnd();
     }
   }
 
@@ -310,6 +652,8 @@ public final class Router {
     Connection owner = transactionToEnd();
     if (owner != null) {
       owner.rollback();
+      transactionEnded(owner, false);
+      afterTransactionEnd();
     }
   }
 
@@ -372,6 +716,8 @@ public final class Router {
       direct.setTransactionIsolation(level);
     }
     isolation = level;
+    // The JDBC setter owns the isolation from now on (SET SESSION CHARACTERISTICS recorded it).
+    parameters.remove("default_transaction_isolation");
   }
 
   /** Logical schema, or {@code null} when never set. */
@@ -380,9 +726,9 @@ public final class Router {
   }
 
   /**
-   * Sets the schema: on the direct session as pgJDBC does it; on the pooler with {@code SET LOCAL
-   * search_path} at the start of each transaction. In auto-commit mode no transaction carries it,
-   * so the connection pins to direct.
+   * Sets the schema: a session parameter ({@code search_path}) like any other, on the direct
+   * session as pgJDBC does it and in every pooled transaction's prelude; an open pooled transaction
+   * gets {@code SET LOCAL search_path} at once.
    */
   public void setSchema(String value) throws SQLException {
     if (!routing) {
@@ -400,14 +746,8 @@ public final class Router {
       }
     }
     schema = value;
-    pinForSchemaIfNeeded();
-  }
-
-  private void pinForSchemaIfNeeded() {
-    if (routing && schema != null && autoCommit && !pinned) {
-      LOG.debug("schema set in auto-commit mode: connection pinned to direct");
-      pin();
-    }
+    parameters.put(
+        SessionParameters.SEARCH_PATH, value == null ? null : SessionSql.quoteIdentifier(value));
   }
 
   /** Logical read-only flag. */
@@ -518,7 +858,7 @@ public final class Router {
     boolean needsReset =
         settings.needReset()
             || (sessionStateAllowed && schema != null)
-            || (kind == EndpointKind.DIRECT && pinned);
+            || (kind == EndpointKind.DIRECT && (pinned || !parameters.isEmpty()));
     try {
       if (!autoCommit) {
         connection.setAutoCommit(false);
@@ -527,7 +867,7 @@ public final class Router {
       if (sessionStateAllowed && isolation != -1) {
         connection.setTransactionIsolation(isolation);
       }
-      if (sessionStateAllowed && schema != null) {
+      if (!routing && schema != null) {
         connection.setSchema(schema);
       }
     } catch (SQLException | RuntimeException e) {
@@ -540,6 +880,8 @@ public final class Router {
     }
     if (kind == EndpointKind.DIRECT) {
       directNeedsReset = needsReset;
+      // A new or reset session holds no parameters: the committed ones go there before its use.
+      directInSync = routing && parameters.committed().isEmpty();
     } else {
       pooledNeedsReset = needsReset;
     }
@@ -597,24 +939,29 @@ public final class Router {
     }
   }
 
+  /**
+   * Begins a pooled transaction in the logical session state: its prelude (isolation level, then
+   * the parameters as {@code set_config(…, true)}) goes out with pgJDBC's {@code BEGIN}, one round
+   * trip, only when the state differs from the defaults.
+   */
   private void startPooledTransaction(Connection target) throws SQLException {
-    if (isolation == -1 && schema == null) {
+    String prelude = parameters.prelude(isolation == -1 ? null : SessionSql.isolation(isolation));
+    if (prelude == null) {
       return;
     }
-    StringBuilder sql = new StringBuilder();
-    if (isolation != -1) {
-      sql.append("SET TRANSACTION ISOLATION LEVEL ").append(SessionSql.isolation(isolation));
-    }
-    if (schema != null) {
-      if (sql.length() > 0) {
-        sql.append("; ");
-      }
-      sql.append(SessionSql.setLocalSearchPath(schema));
-    }
     try (Statement statement = target.createStatement()) {
-      statement.execute(sql.toString());
+      statement.execute(prelude);
     }
     transactionOwner = target;
+  }
+
+  /** Whether the session's transaction failed: nothing more runs there before it ends. */
+  private static boolean transactionFailed(Connection physical) throws SQLException {
+    BaseConnection base =
+        physical instanceof BaseConnection
+            ? (BaseConnection) physical
+            : physical.unwrap(BaseConnection.class);
+    return base.getTransactionState() == TransactionState.FAILED;
   }
 
   private static boolean inTransaction(Connection physical) throws SQLException {

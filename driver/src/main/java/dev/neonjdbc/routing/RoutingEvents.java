@@ -19,4 +19,10 @@ public interface RoutingEvents {
 
   /** A statement (or {@code pinDirect()}) was refused inside a pooled transaction. */
   default void refused() {}
+
+  /** A pooled transaction that had written nothing moved to the direct endpoint. */
+  default void moved() {}
+
+  /** A pin ended because the direct session held nothing for it any more. */
+  default void unpinned() {}
 }

@@ -7,14 +7,21 @@ import java.sql.SQLException;
 final class SessionSql {
   private SessionSql() {}
 
-  /** The refusal of a pinning statement inside a pooled transaction (SQLState 0A000). */
-  static SQLException refusal(String keyword) {
+  /**
+   * The refusal of a statement that needs the direct endpoint inside a pooled transaction that
+   * cannot move there (SQLState 0A000).
+   *
+   * @param reason why the transaction cannot move, e.g. "it has already written"
+   */
+  static SQLException refusal(String keyword, String reason) {
     return new SQLException(
         keyword
             + " creates session state, which needs the direct endpoint, but this transaction"
             + " is open on the pooled endpoint (PgBouncer would hand its server connection to"
-            + " another client). Start such a transaction on the direct endpoint: make its first"
-            + " statement carry the hint /* neon:direct */, or call"
+            + " another client) and cannot move to direct: "
+            + reason
+            + ". Start such a transaction on the direct endpoint: make its first statement carry"
+            + " the hint /* neon:direct */, or call"
             + " connection.unwrap(NeonConnection.class).pinDirect() before it begins.",
         Router.REFUSED);
   }

@@ -4,6 +4,7 @@ import static dev.neonjdbc.routing.ScanResult.DIRECT;
 import static dev.neonjdbc.routing.ScanResult.FAILED;
 import static dev.neonjdbc.routing.ScanResult.PIN;
 import static dev.neonjdbc.routing.ScanResult.POOLED;
+import static dev.neonjdbc.routing.ScanResult.SESSION;
 import static dev.neonjdbc.routing.ScanResult.UNPIN;
 import static dev.neonjdbc.routing.ScanResult.failed;
 import static dev.neonjdbc.routing.ScanResult.packed;
@@ -46,14 +47,16 @@ import static dev.neonjdbc.routing.StatementScanner.scan;
  *       SELECT … INTO table} (it creates a table, like {@code CREATE TABLE AS}); any statement with
  *       the bare keyword {@code CONCURRENTLY}; and <em>any leading keyword not listed here</em>,
  *       because the direct endpoint can run every statement while the pooler cannot.
- *   <li>{@link Route#PIN}: {@code LISTEN UNLISTEN LOAD}, session {@code SET} and {@code RESET}
- *       (including {@code SET ROLE}, {@code SET SESSION …}, {@code RESET ALL}), SQL {@code PREPARE
- *       EXECUTE DEALLOCATE}, {@code CREATE [OR REPLACE] [LOCAL|GLOBAL] TEMP[ORARY] …}, {@code
- *       SELECT … INTO TEMP[ORARY] …}, {@code DECLARE … WITH HOLD}, and calls (anywhere in a
- *       statement, plain or schema-qualified or quoted) of {@code pg_advisory_lock}, {@code
- *       pg_advisory_lock_shared}, {@code pg_try_advisory_lock}, {@code
- *       pg_try_advisory_lock_shared}, and of {@code set_config} unless its third argument is the
- *       literal {@code true}.
+ *   <li>{@link Route#SESSION}: session {@code SET} and {@code RESET} of a parameter ({@code SET
+ *       name …}, {@code SET SESSION name …}, {@code SET SESSION CHARACTERISTICS …}, {@code RESET
+ *       name}, {@code RESET ALL}) and calls (anywhere in a statement) of {@code set_config} unless
+ *       its third argument is the literal {@code true}.
+ *   <li>{@link Route#PIN}: {@code LISTEN UNLISTEN LOAD}, {@code SET [SESSION] ROLE}, {@code SET
+ *       SESSION AUTHORIZATION} and their {@code RESET}, SQL {@code PREPARE EXECUTE DEALLOCATE},
+ *       {@code CREATE [OR REPLACE] [LOCAL|GLOBAL] TEMP[ORARY] …}, {@code SELECT … INTO TEMP[ORARY]
+ *       …}, {@code DECLARE … WITH HOLD}, and calls (anywhere in a statement, plain or
+ *       schema-qualified or quoted) of {@code pg_advisory_lock}, {@code pg_advisory_lock_shared},
+ *       {@code pg_try_advisory_lock}, {@code pg_try_advisory_lock_shared}.
  *   <li>{@link Route#UNPIN}: {@code DISCARD ALL}.
  * </ul>
  *
@@ -80,13 +83,15 @@ public final class SqlClassifier {
 
   private static final Route[] ROUTES = Route.values();
 
-  private static final int CREATE = 4;
-  private static final int DECLARE = 5;
-  private static final int DISCARD = 6;
-  private static final int PREPARE = 7;
-  private static final int SELECT = 8;
-  private static final int SET = 9;
-  private static final int WITH = 10;
+  // Codes of keywords whose route depends on what follows; above every route ordinal.
+  private static final int CREATE = 8;
+  private static final int DECLARE = 9;
+  private static final int DISCARD = 10;
+  private static final int PREPARE = 11;
+  private static final int SELECT = 12;
+  private static final int SET = 13;
+  private static final int WITH = 14;
+  private static final int RESET = 15;
 
   /**
    * First keywords, packed by {@link #packedWord} and hashed into {@link #KEYWORD_CODES}. Unlisted
@@ -103,7 +108,8 @@ public final class SqlClassifier {
         POOLED,
         "insert update delete merge values table copy call do explain show notify lock fetch move"
             + " close begin start commit end rollback abort savepoint release");
-    keywords(PIN, "listen unlisten reset execute deallocate load");
+    keywords(PIN, "listen unlisten execute deallocate load");
+    keywords(RESET, "reset");
     keywords(CREATE, "create");
     keywords(DECLARE, "declare");
     keywords(DISCARD, "discard");
@@ -278,6 +284,7 @@ public final class SqlClassifier {
         kind = KIND_SELECT;
       }
       case SET -> head = setRoute(s, e, len);
+      case RESET -> head = resetRoute(s, e, len);
       case WITH -> head = DIRECT; // WITH WITH: not SQL
       default -> head = code; // a route
     }
@@ -411,13 +418,37 @@ public final class SqlClassifier {
     return is(s, p, e, "temp") || is(s, p, e, "temporary") ? PIN : DIRECT;
   }
 
-  /** Routes {@code SET …}: only the transaction-scoped forms may run on the pooler. */
+  /**
+   * Routes {@code SET …}: the transaction-scoped forms may run on the pooler as they are; a role or
+   * session authorization pins; any other session parameter is logical state ({@link
+   * Route#SESSION}).
+   */
   private static int setRoute(String s, int p, int len) {
     p = skipTrivia(s, p, len);
     int e = identEnd(s, p, len);
-    return is(s, p, e, "local") || is(s, p, e, "transaction") || is(s, p, e, "constraints")
-        ? POOLED
-        : PIN;
+    if (is(s, p, e, "local") || is(s, p, e, "transaction") || is(s, p, e, "constraints")) {
+      return POOLED;
+    }
+    if (is(s, p, e, "session")) {
+      p = skipTrivia(s, e, len);
+      e = identEnd(s, p, len);
+    }
+    return is(s, p, e, "role") || is(s, p, e, "authorization") ? PIN : SESSION;
+  }
+
+  /**
+   * Routes {@code RESET …}: resetting a role or session authorization is a statement about the pin
+   * (the router then asks whether anything still holds it); any other parameter, or {@code ALL}, is
+   * logical state.
+   */
+  private static int resetRoute(String s, int p, int len) {
+    p = skipTrivia(s, p, len);
+    int e = identEnd(s, p, len);
+    if (is(s, p, e, "session")) {
+      p = skipTrivia(s, e, len);
+      e = identEnd(s, p, len);
+    }
+    return is(s, p, e, "role") || is(s, p, e, "authorization") ? PIN : SESSION;
   }
 
   /**

@@ -34,4 +34,143 @@ public final class StatementKeywords {
     }
     return i == start ? "(statement)" : sql.substring(start, i).toUpperCase(java.util.Locale.ROOT);
   }
+
+  /**
+   * The parameter a single {@code SET [SESSION] name …} or {@code RESET name} statement changes,
+   * lower-cased unless quoted; {@code null} for any other statement, {@code RESET ALL}, {@code SET
+   * SESSION CHARACTERISTICS}, or a string holding more than one statement.
+   */
+  static String parameterName(String sql) {
+    int semicolon = sql.indexOf(';');
+    if (semicolon >= 0 && !sql.substring(semicolon + 1).isBlank()) {
+      return null;
+    }
+    String[] words = leadingWords(sql, 3);
+    int index;
+    if ("set".equals(words[0])) {
+      index = "session".equals(words[1]) ? 2 : 1;
+    } else if ("reset".equals(words[0])) {
+      index = 1;
+    } else {
+      return null;
+    }
+    String name = words[index];
+    if (name == null
+        || name.equals("all")
+        || name.equals("session")
+        || name.equals("characteristics")
+        || name.equals("local")
+        || name.equals("transaction")) {
+      return null;
+    }
+    return name;
+  }
+
+  /**
+   * Whether a pinning statement leaves state that no query can see go away: {@code LOAD} (a loaded
+   * library stays), {@code SET SESSION AUTHORIZATION}, and a {@code /* neon:pin *&#47;} hint (the
+   * application's own promise). Such a pin ends only with {@code DISCARD ALL}, {@code endRequest}
+   * or close.
+   */
+  static boolean pinsForGood(String sql) {
+    String trimmed = sql.stripLeading();
+    if (trimmed.startsWith("/*")) {
+      int end = trimmed.indexOf("*/");
+      String hint = end < 0 ? "" : trimmed.substring(2, end).replace(" ", "");
+      if (hint.equalsIgnoreCase("neon:pin")) {
+        return true;
+      }
+    }
+    String[] words = leadingWords(sql, 3);
+    return "load".equals(words[0])
+        || ("session".equals(words[1]) && "authorization".equals(words[2]));
+  }
+
+  /**
+   * The first {@code max} words of a statement after leading comments and parentheses: runs of
+   * letters, digits, {@code _ $ .} and quoted names; lower-cased unless quoted; {@code null} past
+   * the last one.
+   */
+  static String[] leadingWords(String sql, int max) {
+    String[] words = new String[max];
+    int n = sql.length();
+    int i = 0;
+    for (int w = 0; w < max; w++) {
+      while (i < n) {
+        char c = sql.charAt(i);
+        if (Character.isWhitespace(c) || c == '(') {
+          i++;
+        } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+          int end = sql.indexOf('\n', i);
+          i = end < 0 ? n : end + 1;
+        } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+          int end = sql.indexOf("*/", i + 2);
+          i = end < 0 ? n : end + 2;
+        } else {
+          break;
+        }
+      }
+      int start = i;
+      boolean quoted = false;
+      while (i < n) {
+        char c = sql.charAt(i);
+        if (c == '"') {
+          int end = sql.indexOf('"', i + 1);
+          i = end < 0 ? n : end + 1;
+          quoted = true;
+        } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '.') {
+          i++;
+        } else {
+          break;
+        }
+      }
+      if (i == start) {
+        return words;
+      }
+      String word = sql.substring(start, i);
+      words[w] = quoted ? word.replace("\"", "") : word.toLowerCase(java.util.Locale.ROOT);
+    }
+    return words;
+  }
+
+  /**
+   * Whether a statement run while pinned may have released what the pin protects: an advisory
+   * unlock, {@code UNLISTEN}, {@code DEALLOCATE}, {@code CLOSE}, a {@code DROP}, {@code DISCARD} or
+   * {@code RESET}. A cheap look for the words, without allocation; a false positive costs one
+   * query.
+   */
+  static boolean mayReleasePinnedState(String sql) {
+    int n = sql.length();
+    for (int i = 0; i < n; i++) {
+      switch (sql.charAt(i) | 0x20) {
+        case 'u':
+          if (word(sql, i, "unlock") || word(sql, i, "unlisten")) {
+            return true;
+          }
+          break;
+        case 'd':
+          if (word(sql, i, "deallocate") || word(sql, i, "drop") || word(sql, i, "discard")) {
+            return true;
+          }
+          break;
+        case 'c':
+          if (word(sql, i, "close")) {
+            return true;
+          }
+          break;
+        case 'r':
+          if (word(sql, i, "reset")) {
+            return true;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  private static boolean word(String sql, int at, String word) {
+    return sql.regionMatches(true, at, word, 0, word.length());
+  }
 }

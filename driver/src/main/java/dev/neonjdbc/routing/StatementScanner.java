@@ -3,6 +3,7 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.ScanResult.DIRECT;
 import static dev.neonjdbc.routing.ScanResult.FAILED;
 import static dev.neonjdbc.routing.ScanResult.PIN;
+import static dev.neonjdbc.routing.ScanResult.SESSION;
 import static dev.neonjdbc.routing.ScanResult.packed;
 import static dev.neonjdbc.routing.ScanResult.pinned;
 import static dev.neonjdbc.routing.SqlLexer.CLOSE;
@@ -173,7 +174,9 @@ final class StatementScanner {
         case CLOSE -> {
           if (depth == call) {
             if (callArg != 2 || isLocal != 1) {
-              return pinned(p); // set_config(name, value, false or unknown): a session setting
+              // set_config(name, value, false or unknown): a session parameter, logical state.
+              route = Math.max(route, SESSION);
+              candidates = candidates(kind, route);
             }
             call = -1;
           }
@@ -262,7 +265,8 @@ final class StatementScanner {
       }
     }
     if (call >= 0) {
-      return pinned(p); // set_config( never closed: its third argument is unknown
+      // set_config( never closed: its third argument is unknown
+      return packed(p, Math.max(route, SESSION));
     }
     return packed(p, toCloseParen ? route | FAILED : route);
   }

@@ -320,7 +320,8 @@ class RoutingRulesTest {
       assertEquals("serializable", scalar(client, "SHOW transaction_isolation"));
       assertEquals(schema, scalar(client, "SELECT current_schema()"));
       client.commit();
-      // In auto-commit mode no transaction can carry the schema: the connection pins to direct.
+      // In auto-commit mode no transaction carries the schema: statements run on direct, where
+      // it is set at session level.
       client.setAutoCommit(true);
       assertEquals(schema, scalar(client, "SELECT current_schema()"));
       assertEquals("direct", endpointOfStatement(client));

@@ -37,12 +37,13 @@ class RoutingSemanticsTest {
   }
 
   @Test
-  void transactionStaysOnOneBackendWhateverItsStatements() throws SQLException {
+  void transactionThatHasWrittenStaysOnOneBackendWhateverItsStatements() throws SQLException {
     String table = unique("tx_one");
     try (Connection client = kit.neon()) {
       client.setAutoCommit(false);
       String pid = scalar(client, "SELECT pg_backend_pid()");
       assertEquals("pooled", endpointOfStatement(client));
+      scalar(client, "SELECT pg_current_xact_id()"); // assigns a transaction id: it has written
       run(client, "CREATE TABLE " + table + " (id int)"); // DDL inside the pooled transaction
       run(client, "INSERT INTO " + table + " VALUES (1)");
       assertEquals(pid, scalar(client, "SELECT pg_backend_pid()"));
@@ -73,13 +74,15 @@ class RoutingSemanticsTest {
   }
 
   @Test
-  void pinningStatementInsideAPooledTransactionIsRefusedBeforeItIsSent() throws SQLException {
+  void pinningStatementInsideAPooledTransactionThatWroteIsRefusedBeforeItIsSent()
+      throws SQLException {
     String channel = unique("refused");
     try (Connection client = kit.neon()) {
       client.setAutoCommit(false);
-      scalar(client, "SELECT 1");
+      scalar(client, "SELECT pg_current_xact_id()"); // assigns a transaction id: it has written
       SQLException error = assertThrows(SQLException.class, () -> run(client, "LISTEN " + channel));
       assertEquals("0A000", error.getSQLState());
+      assertTrue(error.getMessage().contains("already written"), error.getMessage());
       assertTrue(error.getMessage().contains("/* neon:direct */"), error.getMessage());
       assertTrue(error.getMessage().contains("pinDirect()"), error.getMessage());
       // Nothing reached the server: the transaction is healthy and listens to nothing.

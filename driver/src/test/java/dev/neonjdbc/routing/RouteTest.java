@@ -3,6 +3,7 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.Route.DIRECT;
 import static dev.neonjdbc.routing.Route.PIN;
 import static dev.neonjdbc.routing.Route.POOLED;
+import static dev.neonjdbc.routing.Route.SESSION;
 import static dev.neonjdbc.routing.Route.UNPIN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,7 @@ class RouteTest {
 
   @Test
   void routesAreDeclaredWeakestFirst() {
-    assertArrayEquals(new Route[] {POOLED, DIRECT, UNPIN, PIN}, Route.values());
+    assertArrayEquals(new Route[] {POOLED, DIRECT, SESSION, UNPIN, PIN}, Route.values());
   }
 
   @Test
@@ -28,7 +29,8 @@ class RouteTest {
       }
     }
     assertEquals(PIN, UNPIN.strongerOf(PIN));
-    assertEquals(UNPIN, DIRECT.strongerOf(UNPIN));
+    assertEquals(UNPIN, SESSION.strongerOf(UNPIN));
+    assertEquals(SESSION, DIRECT.strongerOf(SESSION));
     assertEquals(DIRECT, POOLED.strongerOf(DIRECT));
   }
 
@@ -36,6 +38,7 @@ class RouteTest {
   void onlyPooledAvoidsTheDirectEndpoint() {
     assertFalse(POOLED.isDirect());
     assertTrue(DIRECT.isDirect());
+    assertTrue(SESSION.isDirect());
     assertTrue(UNPIN.isDirect());
     assertTrue(PIN.isDirect());
   }
@@ -45,6 +48,7 @@ class RouteTest {
     for (Route route : Route.values()) {
       assertEquals(route == PIN, route.pins(), route.name());
       assertEquals(route == UNPIN, route.unpins(), route.name());
+      assertEquals(route == SESSION || route == UNPIN, route.changesParameters(), route.name());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.Route.DIRECT;
 import static dev.neonjdbc.routing.Route.PIN;
 import static dev.neonjdbc.routing.Route.POOLED;
+import static dev.neonjdbc.routing.Route.SESSION;
 import static dev.neonjdbc.routing.SqlClassifierTest.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -99,7 +100,7 @@ class SqlClassifierFrameworkTest {
         sql(POOLED, "select \"t\".\"listen\", \"t\".\"set\" from \"public\".\"t\""),
         sql(POOLED, "select \"pg_catalog\".\"pg_try_advisory_xact_lock\"(?)"),
         sql(POOLED, "select \"pg_catalog\".\"set_config\"(?, ?, true)"),
-        sql(PIN, "select \"pg_catalog\".\"set_config\"(?, ?, false)"),
+        sql(SESSION, "select \"pg_catalog\".\"set_config\"(?, ?, false)"),
         sql(PIN, "select \"pg_catalog\".\"pg_advisory_lock\"(?)"),
         sql(
             DIRECT,
@@ -149,8 +150,8 @@ class SqlClassifierFrameworkTest {
         sql(PIN, "SELECT pg_try_advisory_lock(77431708279161)"),
         sql(POOLED, "SELECT pg_advisory_unlock(?)"),
         sql(POOLED, "SELECT pg_advisory_unlock(77431708279161)"),
-        sql(PIN, "SET search_path = \"public\""),
-        sql(PIN, "SET search_path = \"app\",\"public\""),
+        sql(SESSION, "SET search_path = \"public\""),
+        sql(SESSION, "SET search_path = \"app\",\"public\""),
         sql(PIN, "SET ROLE \"flyway\""),
         sql(POOLED, "SELECT current_user"),
         sql(POOLED, "SHOW search_path"),
@@ -163,7 +164,7 @@ class SqlClassifierFrameworkTest {
                 + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?)"),
         sql(DIRECT, "CREATE SCHEMA \"app\""),
         sql(
-            PIN,
+            SESSION,
             "SET search_path TO app;\n"
                 + "CREATE TABLE account (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);"),
         sql(

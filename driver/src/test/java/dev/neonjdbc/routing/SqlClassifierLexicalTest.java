@@ -3,6 +3,7 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.Route.DIRECT;
 import static dev.neonjdbc.routing.Route.PIN;
 import static dev.neonjdbc.routing.Route.POOLED;
+import static dev.neonjdbc.routing.Route.SESSION;
 import static dev.neonjdbc.routing.SqlClassifierTest.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -77,7 +78,7 @@ class SqlClassifierLexicalTest {
         sql(PIN, "SELECT 'LISTEN'; LISTEN x"),
         sql(PIN, "SELECT E'\\\\'; LISTEN x"),
         sql(PIN, "SELECT 'C:\\'; LISTEN x"),
-        sql(PIN, "SELECT 'it''s'; SET search_path = app"),
+        sql(SESSION, "SELECT 'it''s'; SET search_path = app"),
         sql(PIN, "SELECT \"a\"\"\"; LISTEN x"),
         sql(PIN, "SELECT $1; LISTEN x"),
         sql(PIN, "SELECT $1$2; LISTEN x"),
@@ -89,7 +90,7 @@ class SqlClassifierLexicalTest {
         sql(PIN, "SELECT 1 -/ 2; LISTEN x"),
         sql(PIN, "SELECT 'x' -- it's\n; LISTEN x"),
         sql(PIN, "SELECT a-b, c/d FROM t; LISTEN x"),
-        sql(PIN, "SELECT 1 /**/; RESET ALL"),
+        sql(SESSION, "SELECT 1 /**/; RESET ALL"),
         sql(PIN, "SELECT \"x\"(1), pg_advisory_lock(1)"),
         sql(DIRECT, "SELECT 'x' ; /* c */ CREATE TABLE t (a int)"),
         sql(DIRECT, "SELECT \"x\" FROM t WHERE y = 'z'; DROP TABLE t"));

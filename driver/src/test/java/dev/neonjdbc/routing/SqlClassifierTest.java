@@ -3,6 +3,7 @@ package dev.neonjdbc.routing;
 import static dev.neonjdbc.routing.Route.DIRECT;
 import static dev.neonjdbc.routing.Route.PIN;
 import static dev.neonjdbc.routing.Route.POOLED;
+import static dev.neonjdbc.routing.Route.SESSION;
 import static dev.neonjdbc.routing.Route.UNPIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -147,21 +148,26 @@ class SqlClassifierTest {
         sql(PIN, "\n\n listen jobs"),
         sql(PIN, "UNLISTEN jobs"),
         sql(PIN, "UNLISTEN *"),
-        sql(PIN, "SET search_path = app, public"),
-        sql(PIN, "SET search_path TO app"),
-        sql(PIN, "set statement_timeout = 0"),
-        sql(PIN, "SET TIME ZONE 'UTC'"),
-        sql(PIN, "SET SCHEMA 'app'"),
-        sql(PIN, "SET NAMES 'UTF8'"),
-        sql(PIN, "SET application_name = 'worker'"),
-        sql(PIN, "SET local_preload_libraries = 'auto_explain'"),
-        sql(PIN, "SET SESSION statement_timeout = 1000"),
-        sql(PIN, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
+        sql(SESSION, "SET search_path = app, public"),
+        sql(SESSION, "SET search_path TO app"),
+        sql(SESSION, "set statement_timeout = 0"),
+        sql(SESSION, "SET TIME ZONE 'UTC'"),
+        sql(SESSION, "SET SCHEMA 'app'"),
+        sql(SESSION, "SET NAMES 'UTF8'"),
+        sql(SESSION, "SET application_name = 'worker'"),
+        sql(SESSION, "SET local_preload_libraries = 'auto_explain'"),
+        sql(SESSION, "SET SESSION statement_timeout = 1000"),
+        sql(SESSION, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
         sql(PIN, "SET ROLE app_admin"),
         sql(PIN, "SET SESSION AUTHORIZATION alice"),
-        sql(PIN, "RESET search_path"),
-        sql(PIN, "RESET ALL"),
+        sql(SESSION, "RESET search_path"),
+        sql(SESSION, "RESET ALL"),
         sql(PIN, "RESET ROLE"),
+        sql(PIN, "SET SESSION ROLE app_admin"),
+        sql(PIN, "RESET SESSION AUTHORIZATION"),
+        sql(SESSION, "SET myapp.tenant = 'acme'"),
+        sql(SESSION, "set session \"myapp\".\"tenant\" to 'acme'"),
+        sql(POOLED, "SET LOCAL myapp.tenant = 'acme'"),
         sql(PIN, "PREPARE q (int) AS SELECT $1"),
         sql(PIN, "PREPARE q AS SELECT 1"),
         sql(PIN, "EXECUTE q(1)"),
@@ -193,16 +199,16 @@ class SqlClassifierTest {
         sql(PIN, "SELECT pg_catalog.\"pg_try_advisory_lock\"(1)"),
         sql(PIN, "SELECT id, pg_try_advisory_lock(id) FROM jobs LIMIT 1"),
         sql(PIN, "UPDATE jobs SET locked = pg_try_advisory_lock(id) WHERE id = 1"),
-        sql(PIN, "SELECT set_config('search_path', 'app', false)"),
-        sql(PIN, "SELECT set_config('app.x', 'y', FALSE)"),
-        sql(PIN, "SELECT set_config('app.x', 'y', ?)"),
-        sql(PIN, "SELECT set_config('app.x', 'y', $1)"),
-        sql(PIN, "SELECT set_config('app.x', 'y', true AND ?)"),
-        sql(PIN, "SELECT set_config('app.x', 'y')"),
-        sql(PIN, "SELECT set_config('app.x', 'y', true, 1)"),
+        sql(SESSION, "SELECT set_config('search_path', 'app', false)"),
+        sql(SESSION, "SELECT set_config('app.x', 'y', FALSE)"),
+        sql(SESSION, "SELECT set_config('app.x', 'y', ?)"),
+        sql(SESSION, "SELECT set_config('app.x', 'y', $1)"),
+        sql(SESSION, "SELECT set_config('app.x', 'y', true AND ?)"),
+        sql(SESSION, "SELECT set_config('app.x', 'y')"),
+        sql(SESSION, "SELECT set_config('app.x', 'y', true, 1)"),
         sql(PIN, "SELECT set_config('a', set_config('b', 'c', true), true)"),
-        sql(PIN, "SELECT set_config('a', 'b', true), set_config('c', 'd', false)"),
-        sql(PIN, "SELECT set_config('a', 'b', "));
+        sql(SESSION, "SELECT set_config('a', 'b', true), set_config('c', 'd', false)"),
+        sql(SESSION, "SELECT set_config('a', 'b', "));
   }
 
   static Stream<Arguments> unpinningStatements() {
@@ -212,7 +218,7 @@ class SqlClassifierTest {
         sql(UNPIN, "/* reset before return */ DISCARD ALL"),
         sql(UNPIN, "DISCARD ALL; SELECT 1"),
         sql(UNPIN, "DISCARD ALL; CREATE TABLE t (a int)"),
-        sql(PIN, "SET search_path = app; DISCARD ALL"),
+        sql(UNPIN, "SET search_path = app; DISCARD ALL"),
         sql(PIN, "DISCARD ALL; LISTEN jobs"));
   }
 
@@ -258,7 +264,7 @@ class SqlClassifierTest {
                 + " CYCLE id SET is_cycle TO 'Y' DEFAULT 'N' USING path, b AS (SELECT 2)"
                 + " SELECT * FROM g, b"),
         sql(PIN, "WITH a AS (SELECT pg_try_advisory_lock(1)) SELECT * FROM a"),
-        sql(PIN, "WITH a AS (SELECT 1), b AS (SELECT set_config('x', 'y', false)) SELECT 1"),
+        sql(SESSION, "WITH a AS (SELECT 1), b AS (SELECT set_config('x', 'y', false)) SELECT 1"),
         sql(PIN, "WITH a AS (SELECT 1) SELECT * INTO TEMP t FROM a"),
         sql(DIRECT, "WITH a AS (SELECT 1) SELECT * INTO t FROM a"),
         sql(DIRECT, "WITH a AS (SELECT 1 AS concurrently) SELECT * FROM a"),
@@ -277,7 +283,7 @@ class SqlClassifierTest {
         sql(POOLED, "{ ? = call pg_try_advisory_xact_lock(?) }"),
         sql(PIN, "{call pg_advisory_lock(?)}"),
         sql(PIN, "{? = call pg_try_advisory_lock(?)}"),
-        sql(PIN, "{? = call set_config(?, ?, false)}"),
+        sql(SESSION, "{? = call set_config(?, ?, false)}"),
         sql(POOLED, "{? = call set_config(?, ?, true)}"),
         sql(POOLED, "SELECT {fn ucase(name)} FROM t WHERE d > {d '2024-01-01'}"));
   }
@@ -314,12 +320,12 @@ class SqlClassifierTest {
         sql(POOLED, " ; ; "),
         sql(DIRECT, "SELECT 1; CREATE TABLE t (a int)"),
         sql(DIRECT, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)"),
-        sql(PIN, "CREATE TABLE t (a int); SET search_path = x"),
+        sql(SESSION, "CREATE TABLE t (a int); SET search_path = x"),
         sql(POOLED, "BEGIN; SET LOCAL search_path = app; SELECT 1; COMMIT"),
         sql(PIN, "BEGIN; LISTEN x; COMMIT"),
         sql(PIN, "SELECT ';'; LISTEN x"),
         sql(PIN, "SELECT 1;LISTEN x"),
-        sql(PIN, "SELECT 1; DISCARD ALL; SET x = 1"),
+        sql(UNPIN, "SELECT 1; DISCARD ALL; SET x = 1"),
         sql(DIRECT, "SELECT 1; VACUUM t; SELECT 2"),
         sql(
             DIRECT,
