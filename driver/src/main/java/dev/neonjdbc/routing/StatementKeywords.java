@@ -135,9 +135,9 @@ public final class StatementKeywords {
 
   /**
    * Whether a statement run while pinned may have released what the pin protects: an advisory
-   * unlock, {@code UNLISTEN}, {@code DEALLOCATE}, {@code CLOSE}, a {@code DROP}, {@code DISCARD} or
-   * {@code RESET}. A cheap look for the words, without allocation; a false positive costs one
-   * query.
+   * unlock, {@code UNLISTEN}, {@code DEALLOCATE}, {@code CLOSE}, a {@code DROP}, {@code DISCARD},
+   * {@code RESET} or a {@code ROLE} change. A cheap look for the words, without allocation; a false
+   * positive costs one query.
    */
   static boolean mayReleasePinnedState(String sql) {
     int n = sql.length();
@@ -159,7 +159,8 @@ public final class StatementKeywords {
           }
           break;
         case 'r':
-          if (word(sql, i, "reset")) {
+          // A role set back to the login's (Flyway restores its original role this way).
+          if (word(sql, i, "reset") || word(sql, i, "role")) {
             return true;
           }
           break;
