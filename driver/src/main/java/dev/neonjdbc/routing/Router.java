@@ -61,6 +61,8 @@ public final class Router {
   private Connection transactionOwner;
   // The statement being routed: endStatement needs its text, never kept past it.
   private String currentSql;
+  // A role statement ran in a pooled transaction: its session-level value goes back at once.
+  private boolean resetRoleAfterStatement;
   // Whether state a pool does not reset by itself was placed on the session (see SessionSource).
   private boolean pooledNeedsReset;
   private boolean directNeedsReset;
@@ -266,6 +268,14 @@ public final class Router {
     if (route.changesParameters() && !transactionFailed(physical)) {
       recordParameters(physical, inTransaction, sql);
     }
+    if (resetRoleAfterStatement) {
+      resetRoleAfterStatement = false;
+      if (physical == pooled && inTransaction && !transactionFailed(pooled)) {
+        try (Statement statement = pooled.createStatement()) {
+          statement.execute("RESET ROLE"); // current_user stays the login's; nothing leaks
+        }
+      }
+    }
     if (ended) {
       transactionEnded(physical, sql != null && endsByCommit(sql));
     }
@@ -465,6 +475,13 @@ public final class Router {
   private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
     ServerChecks.MoveCheck check = ServerChecks.mayMove(pooled, parameters);
     if (!check.movable()) {
+      if (refuseIfNot && currentSql != null && isLoginRole(check, currentSql)) {
+        // SET ROLE back to the login's own role (Flyway restores its original role this way, in
+        // the transaction that holds its lock) changes nothing: it runs in the pooled
+        // transaction and the session-level value is reset right after (endStatement).
+        resetRoleAfterStatement = true;
+        return false;
+      }
       if (refuseIfNot) {
         events.refused();
         throw SessionSql.refusal(StatementKeywords.first(currentSql), check.reason());
@@ -489,6 +506,12 @@ public final class Router {
       LOG.debug("{}: transaction moved from pooled to direct", StatementKeywords.first(currentSql));
     }
     return true;
+  }
+
+  /** Whether {@code sql} sets the role to the login's own (or resets it), by the server's word. */
+  private static boolean isLoginRole(ServerChecks.MoveCheck check, String sql) {
+    String target = StatementKeywords.roleTarget(sql);
+    return target != null && (target.equals("none") || target.equals(check.sessionUser()));
   }
 
   /**

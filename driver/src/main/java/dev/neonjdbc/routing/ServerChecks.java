@@ -40,7 +40,7 @@ final class ServerChecks {
           + " current_setting('transaction_isolation'),"
           + " (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND granted"
           + " AND (locktype = 'advisory' OR (locktype = 'relation' AND mode <> 'AccessShareLock'))),"
-          + " (SELECT count(*) FROM pg_cursors WHERE name <> ''), ";
+          + " (SELECT count(*) FROM pg_cursors WHERE name <> ''), session_user, ";
 
   /** What {@link #pinHolds} found. */
   record PinCheck(boolean holds, Map<String, String> parameters) {}
@@ -56,9 +56,9 @@ final class ServerChecks {
 
   /**
    * What {@link #mayMove} found: {@code reason} is {@code null} when the transaction may move, else
-   * why not, for the refusal's message.
+   * why not, for the refusal's message; the login role, and the parameters the transaction sees.
    */
-  record MoveCheck(String reason, Map<String, String> parameters) {
+  record MoveCheck(String reason, String sessionUser, Map<String, String> parameters) {
     boolean movable() {
       return reason == null;
     }
@@ -80,7 +80,7 @@ final class ServerChecks {
       } else if (rs.getLong(4) > 0) {
         reason = "it has an open cursor";
       }
-      return new MoveCheck(reason, SessionParameters.parse(rs.getArray(5)));
+      return new MoveCheck(reason, rs.getString(5), SessionParameters.parse(rs.getArray(6)));
     }
   }
 }

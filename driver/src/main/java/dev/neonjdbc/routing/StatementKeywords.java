@@ -174,4 +174,31 @@ public final class StatementKeywords {
   private static boolean word(String sql, int at, String word) {
     return sql.regionMatches(true, at, word, 0, word.length());
   }
+
+  private static final java.util.regex.Pattern ROLE =
+      java.util.regex.Pattern.compile(
+          "(?is)\\s*(?:set\\s+(?:session\\s+)?role\\s+(\\S+?)|reset\\s+role)\\s*;?\\s*");
+
+  /**
+   * The role a single {@code SET [SESSION] ROLE name} sets ({@code "none"} for {@code RESET ROLE}
+   * and {@code SET ROLE NONE}), unquoted and lower-cased unless double-quoted; {@code null} for any
+   * other statement.
+   */
+  static String roleTarget(String sql) {
+    java.util.regex.Matcher m = ROLE.matcher(sql);
+    if (!m.matches()) {
+      return null;
+    }
+    String name = m.group(1);
+    if (name == null) {
+      return "none";
+    }
+    if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
+      return name.substring(1, name.length() - 1).replace("\"\"", "\"");
+    }
+    if (name.length() > 1 && name.startsWith("'") && name.endsWith("'")) {
+      return name.substring(1, name.length() - 1).replace("''", "'");
+    }
+    return name.toLowerCase(java.util.Locale.ROOT);
+  }
 }

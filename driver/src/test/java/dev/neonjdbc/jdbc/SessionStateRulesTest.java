@@ -274,6 +274,30 @@ class SessionStateRulesTest {
   }
 
   @Test
+  void setRoleToTheLoginsOwnInsideALockedPooledTransactionRunsThereWithoutLeaking()
+      throws SQLException {
+    long key = ProcessHandle.current().pid() * 1000 + 33;
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      String user = scalar(client, "SELECT current_user");
+      client.setAutoCommit(false);
+      // Flyway's default: a transaction-level lock, then it restores its original role in it.
+      scalar(client, "SELECT pg_advisory_xact_lock(" + key + ")");
+      run(client, "SET ROLE '" + user + "'");
+      assertEquals("pooled", endpointOfStatement(client));
+      assertFalse(neon(client).isPinned());
+      client.commit();
+      assertEquals("none", scalar(other, "SHOW role"), "no role left on the pooled backend");
+      // Any other role in such a transaction is refused: it cannot move and cannot pin.
+      scalar(client, "SELECT pg_advisory_xact_lock(" + key + ")");
+      SQLException error =
+          assertThrows(SQLException.class, () -> run(client, "SET ROLE pg_read_all_data"));
+      assertEquals("0A000", error.getSQLState());
+      client.rollback();
+    }
+  }
+
+  @Test
   void endRequestResetsAPinnedConnection() throws SQLException {
     String channel = unique("request");
     try (Connection client = kit.neon()) {
