@@ -57,12 +57,18 @@ public final class Router {
   private boolean pinnedForGood;
   // Whether to ask the direct session if the pin still holds anything, before the next statement.
   private boolean pinCheckDue;
+  // The pin began in the open transaction: its end (rollback, ON COMMIT DROP) may undo the state.
+  private boolean pinnedInTransaction;
   private boolean warnedPinnedReuse;
   private Connection transactionOwner;
   // The statement being routed: endStatement needs its text, never kept past it.
   private String currentSql;
   // A role statement ran in a pooled transaction: its session-level value goes back at once.
   private boolean resetRoleAfterStatement;
+  // The pooled auto-commit statement running now is wrapped in a transaction the router began.
+  private boolean autoCommitTransaction;
+  // A BEGIN sent as SQL while session state is carried: the prelude follows it.
+  private boolean preludeAfterBegin;
   // Whether state a pool does not reset by itself was placed on the session (see SessionSource).
   private boolean pooledNeedsReset;
   private boolean directNeedsReset;
@@ -139,18 +145,15 @@ public final class Router {
     if (transactionOwner != null) {
       return transactionOwner == direct ? EndpointKind.DIRECT : EndpointKind.POOLED;
     }
-    return pinned || route != Route.POOLED || (autoCommit && sessionStateNeedsDirect())
-        ? EndpointKind.DIRECT
-        : EndpointKind.POOLED;
+    return pinned || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
 
   /**
-   * Whether the logical session differs from the defaults in a way only a session carries: an
-   * auto-commit statement then runs on the direct session, where the values are set at session
-   * level (no extra round trip), rather than in a pooled transaction opened for it (two more). READ
-   * COMMITTED is taken to be the server's default, as it is on Neon.
+   * Whether the logical session differs from the defaults, so that a pooled auto-commit statement
+   * runs in a transaction of its own that carries the state ({@link #beginAutoCommitTransaction}).
+   * READ COMMITTED is taken to be the server's default, as it is on Neon.
    */
-  private boolean sessionStateNeedsDirect() {
+  private boolean sessionStateToCarry() {
     return parameters.requireDirect()
         || (isolation != -1 && isolation != Connection.TRANSACTION_READ_COMMITTED);
   }
@@ -171,8 +174,8 @@ public final class Router {
     }
     currentSql = sql;
     boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
-    if (transactionOwner == null && pinCheckDue) {
-      endPinIfNothingHeld();
+    if (transactionOwner == null && pinCheckDue && !StatementKeywords.mayReleasePinnedState(sql)) {
+      endPinIfNothingHeld(); // else the check follows the statement
     }
     Connection target;
     if (transactionOwner != null) {
@@ -198,7 +201,9 @@ public final class Router {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
       target = physical(EndpointKind.POOLED);
       startPooledTransaction(target);
-    } else if (pinned || route != Route.POOLED || (autoCommit && sessionStateNeedsDirect())) {
+    } else if (pinned
+        || route != Route.POOLED
+        || (autoCommit && sessionStateToCarry() && StatementKeywords.mayCommitInside(sql))) {
       if (route == Route.PIN) {
         pin(sql);
       }
@@ -208,6 +213,12 @@ public final class Router {
       target = physical(EndpointKind.POOLED);
       if (!autoCommit) {
         startPooledTransaction(target);
+      } else if (sessionStateToCarry()) {
+        if (StatementKeywords.controlsTransaction(sql)) {
+          preludeAfterBegin = true; // a BEGIN sent as SQL gets the prelude once it has run
+        } else {
+          beginAutoCommitTransaction(target);
+        }
       }
     }
     events.statementRouted(target == direct ? EndpointKind.DIRECT : EndpointKind.POOLED);
@@ -249,7 +260,24 @@ public final class Router {
     String sql = currentSql;
     currentSql = null;
     if (physical == null || physical.isClosed()) {
+      autoCommitTransaction = false;
+      preludeAfterBegin = false;
       return;
+    }
+    if (autoCommitTransaction) {
+      autoCommitTransaction = false;
+      endAutoCommitTransaction(physical);
+    }
+    if (preludeAfterBegin) {
+      preludeAfterBegin = false;
+      if (physical == pooled && inTransaction(pooled) && !transactionFailed(pooled)) {
+        String local = SessionParameters.localValues(parameters.current());
+        if (local != null) {
+          try (Statement statement = pooled.createStatement()) {
+            statement.execute(local);
+          }
+        }
+      }
     }
     boolean inTransaction = inTransaction(physical);
     boolean ended = !inTransaction && transactionOwner == physical;
@@ -279,8 +307,13 @@ public final class Router {
     if (ended) {
       transactionEnded(physical, sql != null && endsByCommit(sql));
     }
+    boolean pinBeganInEndedTransaction = ended && pinnedInTransaction;
+    if (ended) {
+      pinnedInTransaction = false;
+    }
     if (pinned && !pinnedForGood && physical == direct) {
-      if (ended || (sql != null && StatementKeywords.mayReleasePinnedState(sql))) {
+      if (pinBeganInEndedTransaction
+          || (sql != null && StatementKeywords.mayReleasePinnedState(sql))) {
         pinCheckDue = true;
       }
       if (pinCheckDue && !inTransaction) {
@@ -314,7 +347,8 @@ public final class Router {
     }
     directNeedsReset = true;
     if (pinned) {
-      directInSync = false;
+      // The direct session holds the truth while pinned; the pin's end reads it back. Nothing may
+      // sync over it in between.
       return;
     }
     if (inTransaction) {
@@ -353,12 +387,15 @@ public final class Router {
   }
 
   /**
-   * After commit or rollback a pin is checked at the connection's next use; at once when a
-   * statement in the transaction may have released what it protects.
+   * After commit or rollback a pin that began in the transaction is checked at the connection's
+   * next use (a rollback or {@code ON COMMIT DROP} may have undone its state); at once when a
+   * statement in the transaction may have released what it protects. A pin from before the
+   * transaction costs nothing more.
    */
   private void afterTransactionEnd() throws SQLException {
     boolean releasedSomething = pinCheckDue;
-    pinCheckDue = pinned && !pinnedForGood;
+    pinCheckDue = pinned && !pinnedForGood && pinnedInTransaction;
+    pinnedInTransaction = false;
     if (releasedSomething) {
       endPinIfNothingHeld();
     }
@@ -425,6 +462,7 @@ public final class Router {
     }
     pinnedForGood |= forGood;
     pinCheckDue = false;
+    pinnedInTransaction |= !autoCommit || transactionOwner != null;
     if (direct != null) {
       directNeedsReset = true;
     }
@@ -435,6 +473,7 @@ public final class Router {
     pinnedForGood = pinnedAtStartup;
     pinReason = pinnedAtStartup ? pinReason : null;
     pinCheckDue = false;
+    pinnedInTransaction = false;
   }
 
   /**
@@ -493,10 +532,13 @@ public final class Router {
     Connection session = physical(EndpointKind.DIRECT);
     syncDirect();
     String local = SessionParameters.localValues(check.parameters());
-    try (Statement statement = session.createStatement()) {
-      // Begins the direct transaction (auto-commit is off) with the values the pooled one saw.
-      statement.execute(local != null ? local : "SELECT 1");
+    if (local != null) {
+      try (Statement statement = session.createStatement()) {
+        // Begins the direct transaction (auto-commit is off) with the values the pooled one saw.
+        statement.execute(local);
+      }
     }
+    // Without values to carry, pgJDBC's BEGIN goes out with the statement that moved it.
     transactionOwner = session;
     if (isolation != -1) {
       LOG.debug("moved transaction keeps isolation {}", isolation);
@@ -512,6 +554,42 @@ public final class Router {
   private static boolean isLoginRole(ServerChecks.MoveCheck check, String sql) {
     String target = StatementKeywords.roleTarget(sql);
     return target != null && (target.equals("none") || target.equals(check.sessionUser()));
+  }
+
+  /**
+   * The isolation level a pooled transaction's prelude sets, or {@code null}: READ COMMITTED is
+   * taken to be the server's default (as on Neon), so setting it explicitly costs no round trip.
+   */
+  private String preludeIsolation() throws SQLException {
+    return isolation == -1 || isolation == Connection.TRANSACTION_READ_COMMITTED
+        ? null
+        : SessionSql.isolation(isolation);
+  }
+
+  /**
+   * Runs a pooled auto-commit statement in a transaction of its own that carries the logical
+   * session state: {@code BEGIN} and the prelude in one round trip before it, {@code COMMIT} after
+   * it (JDBC: each auto-commit statement is a transaction). pgJDBC stays in auto-commit mode, so
+   * results are read whole, as they would be without the transaction.
+   */
+  private void beginAutoCommitTransaction(Connection session) throws SQLException {
+    String prelude = parameters.prelude(preludeIsolation());
+    try (Statement statement = session.createStatement()) {
+      statement.execute("BEGIN; " + prelude);
+    }
+    autoCommitTransaction = true;
+  }
+
+  /**
+   * Commits the transaction {@link #beginAutoCommitTransaction} began (rolls back a failed one).
+   */
+  private void endAutoCommitTransaction(Connection session) throws SQLException {
+    if (!inTransaction(session)) {
+      return; // the statement ended it itself
+    }
+    try (Statement statement = session.createStatement()) {
+      statement.execute(transactionFailed(session) ? "ROLLBACK" : "COMMIT");
+    }
   }
 
   /**
@@ -968,7 +1046,7 @@ public final class Router {
    * trip, only when the state differs from the defaults.
    */
   private void startPooledTransaction(Connection target) throws SQLException {
-    String prelude = parameters.prelude(isolation == -1 ? null : SessionSql.isolation(isolation));
+    String prelude = parameters.prelude(preludeIsolation());
     if (prelude == null) {
       return;
     }

@@ -201,4 +201,29 @@ public final class StatementKeywords {
     }
     return name.toLowerCase(java.util.Locale.ROOT);
   }
+
+  /**
+   * Whether a statement controls the transaction itself ({@code BEGIN}, {@code START}, {@code
+   * COMMIT}, {@code END}, {@code ROLLBACK}, {@code ABORT}, {@code SAVEPOINT}, {@code RELEASE}, two-
+   * phase {@code PREPARE TRANSACTION}): the router must not wrap it in a transaction of its own.
+   */
+  static boolean controlsTransaction(String sql) {
+    switch (first(sql)) {
+      case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE":
+        return true;
+      case "PREPARE":
+        return "transaction".equals(leadingWords(sql, 2)[1]);
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Whether a statement may commit inside ({@code CALL} of a procedure, a {@code DO} block): it
+   * cannot run inside a transaction block the router opens.
+   */
+  static boolean mayCommitInside(String sql) {
+    String keyword = first(sql);
+    return keyword.equals("CALL") || keyword.equals("DO");
+  }
 }

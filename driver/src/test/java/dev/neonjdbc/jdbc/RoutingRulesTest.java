@@ -320,11 +320,10 @@ class RoutingRulesTest {
       assertEquals("serializable", scalar(client, "SHOW transaction_isolation"));
       assertEquals(schema, scalar(client, "SELECT current_schema()"));
       client.commit();
-      // In auto-commit mode no transaction carries the schema: statements run on direct, where
-      // it is set at session level.
+      // In auto-commit mode each statement runs pooled in a transaction that carries the schema.
       client.setAutoCommit(true);
       assertEquals(schema, scalar(client, "SELECT current_schema()"));
-      assertEquals("direct", endpointOfStatement(client));
+      assertEquals("pooled", endpointOfStatement(client));
       assertNotEquals(schema, scalar(other, "SELECT current_schema()"));
       run(setup, "DROP SCHEMA " + schema);
     }

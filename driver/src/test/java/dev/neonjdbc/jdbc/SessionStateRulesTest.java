@@ -91,8 +91,10 @@ class SessionStateRulesTest {
       run(client, "SET myapp.tenant = 'acme'");
       assertFalse(neon(client).isPinned(), "a SET is not a pin");
       assertEquals("acme", neon(client).sessionParameters().get("myapp.tenant"));
-      // Auto-commit statements see it (they run where it is set: the direct session).
+      // Auto-commit statements see it: each runs pooled, in a transaction that carries it.
       assertEquals("acme", scalar(client, "SELECT current_setting('myapp.tenant')"));
+      assertEquals("pooled", endpointOfStatement(client));
+      assertEquals("", scalar(other, "SELECT coalesce(current_setting('myapp.tenant', true), '')"));
       // Transactions run pooled and see it too.
       client.setAutoCommit(false);
       assertEquals("acme", scalar(client, "SELECT current_setting('myapp.tenant')"));
@@ -137,6 +139,7 @@ class SessionStateRulesTest {
       // Each auto-commit statement is a transaction of its own, at the level the application set.
       assertEquals("serializable", scalar(client, "SHOW transaction_isolation"));
       assertEquals("serializable", scalar(client, "SHOW transaction_isolation"));
+      assertEquals("pooled", endpointOfStatement(client));
       assertEquals("read committed", scalar(other, "SHOW default_transaction_isolation"));
       client.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       assertEquals("read committed", scalar(client, "SHOW transaction_isolation"));
@@ -154,6 +157,28 @@ class SessionStateRulesTest {
       assertEquals("pooled", endpointOfStatement(client));
       client.commit();
       assertEquals("read committed", scalar(other, "SHOW default_transaction_isolation"));
+    }
+  }
+
+  @Test
+  void setWhilePinnedStaysOnTheDirectSessionAndOutlivesThePin() throws SQLException {
+    long key = ProcessHandle.current().pid() * 1000 + 34;
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      // Flyway with its session lock: the lock pins, then each migration sets the search path.
+      scalar(client, "SELECT pg_advisory_lock(" + key + ")");
+      try (var statement = client.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+        statement.setString(1, "pg_catalog, public");
+        statement.executeQuery().close();
+      }
+      assertEquals("pg_catalog, public", scalar(client, "SHOW search_path"));
+      assertEquals("pg_catalog, public", scalar(client, "SHOW search_path"), "not synced away");
+      scalar(client, "SELECT pg_advisory_unlock(" + key + ")");
+      assertFalse(neon(client).isPinned());
+      assertEquals("pg_catalog, public", neon(client).sessionParameters().get("search_path"));
+      assertEquals("pg_catalog, public", scalar(client, "SHOW search_path"));
+      assertEquals("pooled", endpointOfStatement(client));
+      assertEquals("\"$user\", public", scalar(other, "SHOW search_path"));
     }
   }
 
