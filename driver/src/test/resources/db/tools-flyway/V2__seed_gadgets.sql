@@ -1,0 +1,2 @@
+INSERT INTO gadgets (id, name)
+SELECT g, 'gadget ' || g FROM generate_series(1, 25) AS g;
