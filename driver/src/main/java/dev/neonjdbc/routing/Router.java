@@ -531,7 +531,10 @@ public final class Router {
     transactionOwner = null;
     Connection session = physical(EndpointKind.DIRECT);
     syncDirect();
-    String local = SessionParameters.localValues(check.parameters());
+    // The direct session holds the committed parameters already: carry only what differs.
+    Map<String, String> carried = new java.util.LinkedHashMap<>(check.parameters());
+    carried.entrySet().removeIf(e -> e.getValue().equals(parameters.committed().get(e.getKey())));
+    String local = SessionParameters.localValues(carried);
     if (local != null) {
       try (Statement statement = session.createStatement()) {
         // Begins the direct transaction (auto-commit is off) with the values the pooled one saw.
