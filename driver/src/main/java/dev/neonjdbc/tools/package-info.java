@@ -1,7 +1,7 @@
 /**
  * How database tools find the {@code jdbc:neon:} driver from a URL alone: a Flyway database plugin
  * ({@link dev.neonjdbc.tools.flyway}), a Liquibase database entry ({@link
- * dev.neonjdbc.tools.liquibase}) and a Spring Boot environment post-processor ({@link
+ * dev.neonjdbc.tools.liquibase}) and a Spring Boot context initializer ({@link
  * dev.neonjdbc.tools.spring}).
  *
  * <p>Each tool is an optional dependency of the driver. Its classes here are named only in that

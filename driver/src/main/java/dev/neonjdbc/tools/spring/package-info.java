@@ -1,15 +1,15 @@
 /**
- * Spring Boot support: an environment post-processor that sets {@code
- * spring.datasource.driver-class-name} to {@code dev.neonjdbc.Driver} when {@code
- * spring.datasource.url} is a {@code jdbc:neon:} URL and no driver class is set, because Boot's
- * {@code DataSourceProperties} guesses the driver from a fixed list of URL prefixes and has no way
- * to add one.
+ * Spring Boot support: {@link dev.neonjdbc.tools.spring.NeonDriverClassInitializer} sets the driver
+ * class to {@code dev.neonjdbc.Driver} on Boot's {@code DataSourceProperties} (and on the Flyway
+ * and Liquibase properties) when their URL is a {@code jdbc:neon:} URL and no driver class is set,
+ * because Boot guesses the driver from a fixed list of URL prefixes and has no way to add one.
  *
- * <p>Boot 4 moved the post-processor interface to {@code org.springframework.boot} and reads both
- * the new {@code spring.factories} key and, until 4.2 removes it, the old one; Boot 3 reads only
- * the old one. So there are two registrations in {@code META-INF/spring.factories}: {@link
- * dev.neonjdbc.tools.spring.NeonDriverEnvironmentPostProcessor} under the new key and {@link
- * dev.neonjdbc.tools.spring.LegacyNeonDriverEnvironmentPostProcessor} under the old one. Both apply
- * the same rule, which does nothing once the property is set, so Boot 4 running both is harmless.
+ * <p>The rule applies to the bound properties beans, so it sees the URL wherever it came from:
+ * configuration files, the command line, environment variables, and the sources that appear only
+ * once the context is being built, such as the {@code PropertySource} annotation and a test's
+ * {@code DynamicPropertySource} method. It touches only Spring Framework types and names Boot's
+ * classes as strings, so one class serves Boot 3.5 (whose properties live in {@code
+ * org.springframework.boot.autoconfigure.*}) and Boot 4 (in {@code
+ * org.springframework.boot.jdbc.autoconfigure} and its siblings).
  */
 package dev.neonjdbc.tools.spring;
