@@ -7,11 +7,11 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * The connection settings a {@link Router} gives every physical session alike, pooled or direct:
- * read-only, holdability, type map, client info and network timeout. None of them is server-side
- * session state that PgBouncer could hand to another client (read-only goes out per transaction as
- * {@code BEGIN READ ONLY}; PgBouncer tracks {@code application_name} per client), so they are kept
- * here and replayed on each session as it opens.
+ * The connection settings {@link PhysicalSessions} gives every physical session alike, pooled or
+ * direct: read-only, holdability, type map, client info and network timeout. None of them is
+ * server-side session state that PgBouncer could hand to another client (read-only goes out per
+ * transaction as {@code BEGIN READ ONLY}; PgBouncer tracks {@code application_name} per client), so
+ * they are kept here and replayed on each session as it opens.
  */
 final class ClientSideSettings {
   boolean readOnly;

@@ -62,6 +62,14 @@ final class ServerChecks {
     boolean movable() {
       return reason == null;
     }
+
+    /**
+     * Whether {@code sql} sets the role to the login's own (or resets it), by the server's word.
+     */
+    boolean setsLoginRole(String sql) {
+      String target = StatementKeywords.roleTarget(sql);
+      return target != null && (target.equals("none") || target.equals(sessionUser));
+    }
   }
 
   /** Asks the pooled transaction whether it may move to the direct endpoint. */

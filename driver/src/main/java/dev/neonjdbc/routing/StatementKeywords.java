@@ -219,6 +219,15 @@ public final class StatementKeywords {
   }
 
   /**
+   * Whether a statement that ended its transaction ended it by commit ({@code COMMIT}, {@code
+   * END}): the router keeps the session parameters the transaction set only then.
+   */
+  static boolean endsByCommit(String sql) {
+    String keyword = first(sql);
+    return keyword.equals("COMMIT") || keyword.equals("END");
+  }
+
+  /**
    * Whether a statement may commit inside ({@code CALL} of a procedure, a {@code DO} block): it
    * cannot run inside a transaction block the router opens.
    */

@@ -85,6 +85,23 @@ class SessionStateRulesTest {
   }
 
   @Test
+  void setInAFailedTransactionIsGoneAfterItsCommit() throws SQLException {
+    try (Connection client = kit.neonSingle()) {
+      client.setAutoCommit(false);
+      run(client, "SET statement_timeout = '6543ms'");
+      assertThrows(SQLException.class, () -> scalar(client, "SELECT 1/0"));
+      try {
+        client.commit(); // the server rolls a failed transaction back
+      } catch (SQLException expected) {
+        // pgJDBC may report the rollback
+      }
+      assertEquals("0", scalar(client, "SHOW statement_timeout"));
+      assertTrue(neon(client).sessionParameters().isEmpty());
+      client.rollback();
+    }
+  }
+
+  @Test
   void autoCommitSetIsCarriedIntoPooledTransactionsAndEndsWithReset() throws SQLException {
     try (Connection client = kit.neonSingle();
         Connection other = kit.plainSingle()) {
