@@ -291,7 +291,26 @@ public final class SqlClassifier {
     if (head == PIN) {
       return pinned(e);
     }
+    if (code == SET || code == RESET) {
+      // A SET's value holds literals and names only: nothing in it can change the route, so the
+      // statement's end is all that is wanted.
+      return packed(settingEnd(s, e, len), Math.max(route, head));
+    }
     return scan(s, e, len, kind, Math.max(route, head), false);
+  }
+
+  /** The {@code ;} that ends a {@code SET} or {@code RESET} statement, or the string's end. */
+  private static int settingEnd(String s, int p, int len) {
+    if (s.indexOf(';', p) < 0) {
+      return len; // the usual case, one statement: no need to read the value token by token
+    }
+    while (true) {
+      p = skipTrivia(s, p, len);
+      if (p >= len || s.charAt(p) == ';') {
+        return p;
+      }
+      p = tokenEnd(s, p, len);
+    }
   }
 
   /**
