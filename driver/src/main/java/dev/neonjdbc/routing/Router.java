@@ -47,6 +47,10 @@ public final class Router {
   private Connection transactionOwner;
   // The statement being routed: endStatement needs its text, never kept past it.
   private String currentSql;
+  // The open pooled transaction holds what a move would lose (a NOTIFY, a savepoint).
+  private boolean pooledTransactionStays;
+  // What the session-parameter statement being routed sets, or null for any other statement.
+  private SessionStatement currentSession;
   // Whether the transaction the statement runs in had already failed (its COMMIT rolls back).
   private boolean ownerFailedBefore;
 
@@ -130,6 +134,14 @@ public final class Router {
       return physical(forcedEndpoint);
     }
     currentSql = sql;
+    // A session-parameter string is read once: which names it sets decides where it may run.
+    currentSession = route == Route.SESSION ? SessionStatement.of(sql) : null;
+    boolean carried = currentSession != null && currentSession.carriedInPooledTransaction();
+    boolean pinsForGood = false;
+    if (currentSession != null && currentSession.pins()) {
+      route = Route.PIN; // a role, the encoding, or a name the router cannot read back
+      pinsForGood = currentSession.pinsForGood();
+    }
     boolean autoCommit = sessions.autoCommit();
     boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
     if (transactionOwner == null
@@ -149,7 +161,7 @@ public final class Router {
       }
       if (transactionOwner == sessions.pooled()
           && route.isDirect()
-          && route != Route.SESSION
+          && !carried
           && !moveToDirect(route != Route.DIRECT)) {
         // DDL in a pooled transaction that has written runs there, with the transaction.
         events.statementRouted(EndpointKind.POOLED);
@@ -157,9 +169,9 @@ public final class Router {
       }
       target = transactionOwner;
       if (route == Route.PIN) {
-        pin.beginFor(sql, transactionOpen());
+        pinFor(sql, pinsForGood);
       }
-    } else if (route == Route.SESSION && !pin.isPinned() && !autoCommit) {
+    } else if (carried && !pin.isPinned() && !autoCommit) {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
       target = physical(EndpointKind.POOLED);
       startPooledTransaction(target);
@@ -167,14 +179,19 @@ public final class Router {
         || route != Route.POOLED
         || (autoCommit && state.hasStateToCarry() && StatementKeywords.mayCommitInside(sql))) {
       if (route == Route.PIN) {
-        pin.beginFor(sql, transactionOpen());
+        pinFor(sql, pinsForGood);
       }
       target = physical(EndpointKind.DIRECT);
       state.syncDirect();
     } else {
       target = physical(EndpointKind.POOLED);
       if (!autoCommit) {
-        startPooledTransaction(target);
+        if (StatementKeywords.setsTransactionCharacteristics(sql)) {
+          // SET TRANSACTION must come first in its transaction: the parameters follow it.
+          state.carryAfterStatement();
+        } else {
+          startPooledTransaction(target);
+        }
       } else if (state.hasStateToCarry()) {
         state.carryIntoAutoCommitStatement(target, sql);
       }
@@ -207,8 +224,15 @@ public final class Router {
     boolean ended = !inTransaction && transactionOwner == physical;
     if (inTransaction) {
       transactionOwner = physical;
+      if (physical == sessions.pooled()
+          && !pooledTransactionStays
+          && sql != null
+          && StatementKeywords.keepsTransactionOnPooler(sql)) {
+        pooledTransactionStays = true;
+      }
     } else if (ended) {
       transactionOwner = null;
+      pooledTransactionStays = false;
     }
     if (route == Route.UNPIN && physical == sessions.direct() && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
@@ -216,7 +240,7 @@ public final class Router {
       state.directSessionDiscarded();
     }
     if (route.changesParameters() && !PhysicalSessions.transactionFailed(physical)) {
-      state.recordParameters(physical, inTransaction, sql, pin.isPinned());
+      state.recordParameters(physical, inTransaction, currentSession, pin.isPinned());
     }
     state.resetRoleIfDue(physical, inTransaction);
     if (ended) {
@@ -258,6 +282,14 @@ public final class Router {
     pin.begin("pinDirect()", true, transactionOpen());
   }
 
+  private void pinFor(String sql, boolean forGood) {
+    if (forGood) {
+      pin.begin(StatementKeywords.first(sql), true, transactionOpen());
+    } else {
+      pin.beginFor(sql, transactionOpen());
+    }
+  }
+
   /**
    * Moves the open pooled transaction to direct (DESIGN.md, Routing, rule 3) when the server says
    * it has written nothing, runs at READ COMMITTED and holds no lock: it ends on the pooler and
@@ -269,7 +301,11 @@ public final class Router {
    */
   private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
     Connection pooled = sessions.pooled();
-    ServerChecks.MoveCheck check = ServerChecks.mayMove(pooled, state.parameters());
+    ServerChecks.MoveCheck check =
+        pooledTransactionStays
+            ? ServerChecks.MoveCheck.refused(
+                "it has sent a NOTIFY, set a savepoint or deferred constraints, which would be lost")
+            : ServerChecks.mayMove(pooled, state.parameters());
     if (!check.movable()) {
       if (refuseIfNot && currentSql != null && check.setsLoginRole(currentSql)) {
         // SET ROLE back to the login's own role (Flyway restores its original role this way, in
@@ -431,6 +467,9 @@ public final class Router {
   /** Called after a savepoint call so the transaction is tracked. */
   public void afterTransactionControl(Connection physical) throws SQLException {
     endStatement(physical, Route.POOLED);
+    if (physical == sessions.pooled() && transactionOwner == physical) {
+      pooledTransactionStays = true; // a savepoint: moving would lose it
+    }
   }
 
   // ---- session state -----------------------------------------------------------------------

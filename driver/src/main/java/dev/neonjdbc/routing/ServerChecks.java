@@ -20,11 +20,11 @@ final class ServerChecks {
    * login's; then the session's parameters, which become the logical state if the pin ends.
    */
   private static final String PIN_CHECK_COUNTS =
-      "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())"
-          + " + (SELECT count(*) FROM pg_listening_channels())"
-          + " + (SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema())"
-          + " + (SELECT count(*) FROM pg_prepared_statements WHERE from_sql)"
-          + " + (SELECT count(*) FROM pg_cursors WHERE is_holdable)"
+      "SELECT (SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_listening_channels())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_prepared_statements WHERE from_sql)"
+          + " + (SELECT count(*) FROM pg_catalog.pg_cursors WHERE is_holdable)"
           + " + CASE WHEN current_user = session_user THEN 0 ELSE 1 END, ";
 
   /**
@@ -36,11 +36,11 @@ final class ServerChecks {
    * over.
    */
   private static final String MOVE_CHECK_FLAGS =
-      "SELECT pg_current_xact_id_if_assigned() IS NULL,"
-          + " current_setting('transaction_isolation'),"
-          + " (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND granted"
+      "SELECT pg_catalog.pg_current_xact_id_if_assigned() IS NULL,"
+          + " pg_catalog.current_setting('transaction_isolation'),"
+          + " (SELECT count(*) FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() AND granted"
           + " AND (locktype = 'advisory' OR (locktype = 'relation' AND mode <> 'AccessShareLock'))),"
-          + " (SELECT count(*) FROM pg_cursors WHERE name <> ''), session_user, ";
+          + " (SELECT count(*) FROM pg_catalog.pg_cursors WHERE name <> ''), session_user, ";
 
   /** What {@link #pinHolds} found. */
   record PinCheck(boolean holds, Map<String, String> parameters) {}
@@ -61,6 +61,11 @@ final class ServerChecks {
   record MoveCheck(String reason, String sessionUser, Map<String, String> parameters) {
     boolean movable() {
       return reason == null;
+    }
+
+    /** A transaction the router knows cannot move, without asking the server. */
+    static MoveCheck refused(String reason) {
+      return new MoveCheck(reason, null, Map.of());
     }
 
     /**

@@ -67,7 +67,7 @@ final class SessionParameters {
    * defaults (direct, outside a transaction).
    */
   String captureArray() {
-    return "array(SELECT name || '=' || setting FROM pg_settings WHERE "
+    return "array(SELECT name || '=' || setting FROM pg_catalog.pg_settings WHERE "
         + SESSION_SET
         + ") AND setting IS DISTINCT FROM reset_val ORDER BY name)"
         + customArray(false);
@@ -86,10 +86,10 @@ final class SessionParameters {
    */
   String captureAndLocalize() {
     return "SELECT array(SELECT s.name || '=' || s.setting FROM (SELECT name, setting, reset_val"
-        + " FROM pg_settings WHERE "
+        + " FROM pg_catalog.pg_settings WHERE "
         + POOLED_SET
-        + " OFFSET 0) s, LATERAL (SELECT set_config(s.name, s.reset_val, false),"
-        + " set_config(s.name, s.setting, true)) AS localized"
+        + " OFFSET 0) s, LATERAL (SELECT pg_catalog.set_config(s.name, s.reset_val, false),"
+        + " pg_catalog.set_config(s.name, s.setting, true)) AS localized"
         + " WHERE s.setting IS DISTINCT FROM s.reset_val ORDER BY s.name)"
         + customArray(true);
   }
@@ -99,7 +99,7 @@ final class SessionParameters {
    * the transaction moves to direct.
    */
   String inPooledTransactionArray() {
-    return "array(SELECT name || '=' || setting FROM pg_settings WHERE "
+    return "array(SELECT name || '=' || setting FROM pg_catalog.pg_settings WHERE "
         + POOLED_SET
         + " ORDER BY name)"
         + customArray(false);
@@ -118,56 +118,29 @@ final class SessionParameters {
       names.append(names.length() == 0 ? "" : ",").append(literal(name));
     }
     String values =
-        "(SELECT n, current_setting(n, true) AS v FROM unnest(ARRAY["
+        "(SELECT n, pg_catalog.current_setting(n, true) AS v FROM unnest(ARRAY["
             + names
-            + "]::text[]) AS n WHERE NOT EXISTS (SELECT 1 FROM pg_settings WHERE name = n)"
+            + "]::text[]) AS n WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE name = n)"
             + " OFFSET 0) c";
     if (localize) {
       values +=
-          ", LATERAL (SELECT set_config(c.n, '', false), set_config(c.n, c.v, true)) AS localized";
+          ", LATERAL (SELECT pg_catalog.set_config(c.n, '', false), pg_catalog.set_config(c.n, c.v, true)) AS localized";
     }
     return " || array(SELECT c.n || '=' || c.v FROM " + values + " WHERE coalesce(c.v, '') <> '')";
   }
 
   /**
-   * Notes the custom parameter a statement sets, if it names one: {@code SET a.b …}, {@code RESET
-   * a.b}, or a literal first argument of {@code set_config}.
+   * Notes the custom parameters among {@code names} ({@code a.b}), which pg_settings does not list.
    */
-  void noteCustomName(String sql) {
-    String name = StatementKeywords.parameterName(sql);
-    if (name != null && name.indexOf('.') > 0) {
-      customNames.add(name);
+  void noteCustomNames(Set<String> names) {
+    if (names == null) {
+      return;
     }
-    int from = 0;
-    while (true) {
-      int at = indexOfIgnoreCase(sql, "set_config", from);
-      if (at < 0) {
-        return;
-      }
-      int p = at + "set_config".length();
-      while (p < sql.length() && (Character.isWhitespace(sql.charAt(p)) || sql.charAt(p) == '(')) {
-        p++;
-      }
-      if (p < sql.length() && sql.charAt(p) == '\'') {
-        int end = sql.indexOf('\'', p + 1);
-        if (end > p) {
-          String literal = sql.substring(p + 1, end).toLowerCase(Locale.ROOT);
-          if (literal.indexOf('.') > 0) {
-            customNames.add(literal);
-          }
-        }
-      }
-      from = p;
-    }
-  }
-
-  private static int indexOfIgnoreCase(String s, String word, int from) {
-    for (int i = from; i + word.length() <= s.length(); i++) {
-      if (s.regionMatches(true, i, word, 0, word.length())) {
-        return i;
+    for (String name : names) {
+      if (name.indexOf('.') > 0) {
+        customNames.add(name);
       }
     }
-    return -1;
   }
 
   private Map<String, String> committed = new LinkedHashMap<>();
@@ -197,22 +170,22 @@ final class SessionParameters {
 
   /**
    * Records what a statement inside a transaction changed: {@code reported} is what the server
-   * shows now. When the statement names one parameter ({@code SET name …}, {@code RESET name}),
-   * only that one is taken, so that a {@code SET LOCAL} earlier in the same transaction does not
-   * become session state; otherwise every difference is.
+   * shows now. Only the parameters the statement names are taken ({@code names}; {@code null} for
+   * {@code RESET ALL}), so that a {@code SET LOCAL} earlier in the same transaction does not become
+   * session state.
    *
    * @return whether anything changed
    */
-  boolean recordInTransaction(Map<String, String> reported, String name) {
+  boolean recordInTransaction(Map<String, String> reported, Set<String> names) {
     Map<String, String> base = current();
     Map<String, String> next = new LinkedHashMap<>(base);
-    if (name != null) {
-      String key = findKey(reported, name);
-      if (key == null) {
+    if (names != null) {
+      for (String name : names) {
+        String key = findKey(reported, name);
         next.keySet().removeIf(k -> k.equalsIgnoreCase(name));
-      } else {
-        next.keySet().removeIf(k -> k.equalsIgnoreCase(name));
-        next.put(key, reported.get(key));
+        if (key != null) {
+          next.put(key, reported.get(key));
+        }
       }
     } else {
       next = new LinkedHashMap<>(reported);
@@ -295,6 +268,9 @@ final class SessionParameters {
    */
   String prelude(String isolationSql) {
     Map<String, String> values = current();
+    if (isolationSql == null && values.isEmpty()) {
+      return null; // the common case: nothing to carry, nothing built
+    }
     String isolation = isolationSql;
     if (isolation == null && values.containsKey(ISOLATION)) {
       isolation = values.get(ISOLATION).toUpperCase(Locale.ROOT);
@@ -323,13 +299,13 @@ final class SessionParameters {
   String syncDirect(boolean keepIsolation) {
     StringBuilder sql =
         new StringBuilder(
-                "SELECT count(set_config(name, reset_val, false)) FROM pg_settings WHERE ")
+                "SELECT count(pg_catalog.set_config(name, reset_val, false)) FROM pg_catalog.pg_settings WHERE ")
             .append(SESSION_SET)
             .append(keepIsolation ? ",'" + ISOLATION + "'" : "")
             .append(")");
     for (String name : customNames) {
       if (!current().containsKey(name)) {
-        sql.append("; SELECT set_config(").append(literal(name)).append(", '', false)");
+        sql.append("; SELECT pg_catalog.set_config(").append(literal(name)).append(", '', false)");
       }
     }
     appendSetConfig(sql, current(), false);
@@ -356,7 +332,7 @@ final class SessionParameters {
       } else {
         sql.append(", ");
       }
-      sql.append("set_config(")
+      sql.append("pg_catalog.set_config(")
           .append(literal(entry.getKey()))
           .append(", ")
           .append(literal(entry.getValue()))

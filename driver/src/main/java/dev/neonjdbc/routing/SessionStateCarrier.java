@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The logical session state of one connection and the statements that carry it (DESIGN.md, Routing,
@@ -35,6 +36,8 @@ final class SessionStateCarrier {
   // The pooled auto-commit statement running now is wrapped in a transaction begun here.
   private boolean autoCommitTransaction;
   // A BEGIN sent as SQL while session state is carried: the prelude follows it.
+  // The open direct transaction moved from the pooler: its parameters are local there.
+  private boolean movedTransaction;
   private boolean preludeAfterBegin;
   // A role statement ran in a pooled transaction: its session-level value goes back at once.
   private boolean resetRoleAfterStatement;
@@ -179,6 +182,14 @@ final class SessionStateCarrier {
   }
 
   /**
+   * The statement about to run begins a pooled transaction and must come first in it ({@code SET
+   * TRANSACTION}): the parameters are carried once it has run.
+   */
+  void carryAfterStatement() {
+    preludeAfterBegin = !parameters.isEmpty();
+  }
+
+  /**
    * Runs a pooled auto-commit statement in a transaction of its own that carries the logical
    * session state: {@code BEGIN} and the prelude in one round trip before it, {@code COMMIT} after
    * it (JDBC: each auto-commit statement is a transaction). pgJDBC stays in auto-commit mode, so
@@ -277,16 +288,16 @@ final class SessionStateCarrier {
    * and stays pending until commit. On the direct session outside a transaction the server's answer
    * is the whole logical state, unless a pin is in force: the pin's end reads it then.
    */
-  void recordParameters(Connection physical, boolean inTransaction, String sql, boolean pinned)
+  void recordParameters(
+      Connection physical, boolean inTransaction, SessionStatement statement, boolean pinned)
       throws SQLException {
-    if (sql != null) {
-      parameters.noteCustomName(sql);
-    }
+    Set<String> names = statement == null ? null : statement.names;
+    parameters.noteCustomNames(names);
     Connection pooled = sessions.pooled();
     if (physical == pooled) {
       Map<String, String> reported =
           SessionParameters.query(pooled, parameters.captureAndLocalize());
-      parameters.recordInTransaction(reported, parameterName(sql));
+      parameters.recordInTransaction(reported, names);
       return;
     }
     Connection direct = sessions.direct();
@@ -298,7 +309,7 @@ final class SessionStateCarrier {
     }
     if (inTransaction) {
       Map<String, String> reported = SessionParameters.query(direct, parameters.capture());
-      parameters.recordInTransaction(reported, parameterName(sql));
+      parameters.recordInTransaction(reported, names);
     } else {
       boolean restore = sessions.outsideTransaction(direct);
       try {
@@ -307,10 +318,6 @@ final class SessionStateCarrier {
         PhysicalSessions.restoreAutoCommit(direct, restore);
       }
     }
-  }
-
-  private static String parameterName(String sql) {
-    return sql == null ? null : StatementKeywords.parameterName(sql);
   }
 
   /**
@@ -333,8 +340,10 @@ final class SessionStateCarrier {
 
   /** A transaction ended, by commit or not: its parameter changes are kept or dropped. */
   void transactionEnded(Connection owner, boolean committed) {
+    boolean moved = movedTransaction;
+    movedTransaction = false;
     if (committed) {
-      if (parameters.commit() && owner != sessions.direct()) {
+      if (parameters.commit() && (owner != sessions.direct() || moved)) {
         directInSync = false;
       }
     } else {
@@ -373,6 +382,8 @@ final class SessionStateCarrier {
     Map<String, String> carried = new LinkedHashMap<>(seen);
     carried.entrySet().removeIf(e -> e.getValue().equals(parameters.committed().get(e.getKey())));
     String local = SessionParameters.localValues(carried);
+    // Whatever the moved transaction commits, the direct session holds it only transaction-locally.
+    movedTransaction = true;
     if (local != null) {
       try (Statement statement = session.createStatement()) {
         // Begins the direct transaction (auto-commit is off) with the values the pooled one saw.
@@ -409,8 +420,12 @@ final class SessionStateCarrier {
    */
   void resetDirect() throws SQLException {
     Connection direct = sessions.direct();
+    // DISCARD ALL cannot run in a transaction block: with auto-commit off pgJDBC would open one.
+    boolean restore = sessions.outsideTransaction(direct);
     try (Statement statement = direct.createStatement()) {
       statement.execute("DISCARD ALL");
+    } finally {
+      PhysicalSessions.restoreAutoCommit(direct, restore);
     }
     if (isolation != -1) {
       direct.setTransactionIsolation(isolation);

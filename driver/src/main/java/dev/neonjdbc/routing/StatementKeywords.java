@@ -235,4 +235,43 @@ public final class StatementKeywords {
     String keyword = first(sql);
     return keyword.equals("CALL") || keyword.equals("DO");
   }
+
+  /**
+   * Whether a statement is {@code SET TRANSACTION …} (isolation, access mode, snapshot), which must
+   * be the first statement of its transaction.
+   */
+  static boolean setsTransactionCharacteristics(String sql) {
+    int n = sql.length();
+    int i = 0;
+    while (i < n && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (i + 3 > n || !sql.regionMatches(true, i, "set", 0, 3)) {
+      return false; // the hot path: any other statement answers here
+    }
+    String[] words = leadingWords(sql, 2);
+    return "set".equals(words[0]) && "transaction".equals(words[1]);
+  }
+
+  /**
+   * Whether a statement in a pooled transaction leaves something that moving the transaction to
+   * direct would lose: a {@code NOTIFY} (also {@code pg_notify}), a {@code SAVEPOINT}, {@code SET
+   * CONSTRAINTS}. Two fast searches for the common case.
+   */
+  static boolean keepsTransactionOnPooler(String sql) {
+    if (sql.indexOf("otify") >= 0 || sql.indexOf("OTIFY") >= 0) {
+      return true;
+    }
+    int i = 0;
+    int n = sql.length();
+    while (i < n && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (i >= n || (sql.charAt(i) | 0x20) != 's') {
+      return false;
+    }
+    String[] words = leadingWords(sql, 2);
+    return "savepoint".equals(words[0])
+        || ("set".equals(words[0]) && "constraints".equals(words[1]));
+  }
 }

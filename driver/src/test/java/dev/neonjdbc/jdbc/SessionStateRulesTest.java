@@ -129,9 +129,9 @@ class SessionStateRulesTest {
   void setConfigWithBindParametersIsRecordedAsTheServerReportsIt() throws SQLException {
     try (Connection client = kit.neonSingle();
         Connection other = kit.plainSingle()) {
-      try (var statement = client.prepareStatement("SELECT set_config(?, ?, false)")) {
-        statement.setString(1, "search_path");
-        statement.setString(2, "pg_catalog, public");
+      // Flyway's form: the name in the SQL, the value bound.
+      try (var statement = client.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+        statement.setString(1, "pg_catalog, public");
         statement.executeQuery().close();
       }
       assertEquals("pg_catalog, public", neon(client).sessionParameters().get("search_path"));
@@ -196,6 +196,145 @@ class SessionStateRulesTest {
       assertEquals("pg_catalog, public", scalar(client, "SHOW search_path"));
       assertEquals("pooled", endpointOfStatement(client));
       assertEquals("\"$user\", public", scalar(other, "SHOW search_path"));
+    }
+  }
+
+  // ---- what a pooled backend must never keep (found in review) -----------------------------
+
+  @Test
+  void customSetTogetherWithAnotherStatementNeverReachesThePooler() throws SQLException {
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      client.setAutoCommit(false);
+      scalar(client, "SELECT 1");
+      run(client, "SET myapp.tenant = 'acme'; SELECT 1"); // two statements: runs on direct
+      client.commit();
+      assertEquals("", scalar(other, "SELECT coalesce(current_setting('myapp.tenant', true), '')"));
+      assertEquals("acme", neon(client).sessionParameters().get("myapp.tenant"));
+      assertEquals("acme", scalar(client, "SELECT current_setting('myapp.tenant')"));
+      assertEquals("pooled", endpointOfStatement(client));
+      client.commit();
+    }
+  }
+
+  @Test
+  void setConfigWithABoundNameOrARolePinsInsteadOfLeaking() throws SQLException {
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      client.setAutoCommit(false);
+      try (var statement = client.prepareStatement("SELECT set_config(?, ?, false)")) {
+        statement.setString(1, "myapp.tenant");
+        statement.setString(2, "bound");
+        statement.executeQuery().close();
+      }
+      client.commit();
+      assertEquals("", scalar(other, "SELECT coalesce(current_setting('myapp.tenant', true), '')"));
+      assertTrue(neon(client).isPinned(), "a name the router cannot read back pins");
+      assertEquals("bound", scalar(client, "SELECT current_setting('myapp.tenant')"));
+      client.commit();
+    }
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      String user = scalar(client, "SELECT current_user");
+      client.setAutoCommit(false);
+      scalar(client, "SELECT 1");
+      scalar(client, "SELECT set_config('role', '" + user + "', false)");
+      assertTrue(neon(client).isPinned(), "a role pins");
+      client.commit();
+      assertEquals("none", scalar(other, "SHOW role"));
+      run(client, "SET extra_float_digits = 0");
+      client.commit();
+      assertEquals("1", scalar(other, "SHOW extra_float_digits"));
+    }
+  }
+
+  @Test
+  void setFollowedByCommitInOneStringLeavesNothingBehind() throws SQLException {
+    try (Connection client = kit.neonSingle();
+        Connection other = kit.plainSingle()) {
+      client.setAutoCommit(false);
+      scalar(client, "SELECT 1");
+      run(client, "SET statement_timeout = '3333ms'; COMMIT");
+      client.rollback();
+      assertEquals("0", scalar(other, "SHOW statement_timeout"));
+      assertEquals("3333ms", scalar(client, "SHOW statement_timeout"));
+      client.commit();
+    }
+  }
+
+  @Test
+  void setLocalStaysLocalWhenASessionSetFollowsIt() throws SQLException {
+    try (Connection client = kit.neonSingle()) {
+      client.setAutoCommit(false);
+      run(client, "SET LOCAL lock_timeout = '1234ms'");
+      scalar(client, "SELECT set_config('work_mem', '8MB', false)");
+      client.commit();
+      assertEquals("0", scalar(client, "SHOW lock_timeout"));
+      assertEquals("8MB", scalar(client, "SHOW work_mem"));
+      client.commit();
+    }
+  }
+
+  @Test
+  void parametersOfAMovedTransactionStayAfterItCommits() throws SQLException {
+    String schema = unique("moved");
+    String table = unique("t");
+    try (Connection setup = kit.plainDirect();
+        Connection client = kit.neon()) {
+      run(setup, "CREATE SCHEMA " + schema);
+      client.setAutoCommit(false);
+      run(client, "SET search_path = " + schema + ", public");
+      run(client, "CREATE TABLE " + table + "_a (id int)"); // moves the transaction
+      client.commit();
+      run(client, "CREATE TABLE " + table + "_b (id int)"); // a new transaction on direct
+      client.commit();
+      assertEquals(
+          schema,
+          scalar(setup, "SELECT schemaname FROM pg_tables WHERE tablename = '" + table + "_b'"));
+      run(setup, "DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void setTransactionFirstStillWorksWhileStateIsCarried() throws SQLException {
+    try (Connection client = kit.neonSingle()) {
+      run(client, "SET statement_timeout = '9s'");
+      client.setAutoCommit(false);
+      run(client, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+      assertEquals("serializable", scalar(client, "SHOW transaction_isolation"));
+      assertEquals("9s", scalar(client, "SHOW statement_timeout"));
+      client.commit();
+    }
+  }
+
+  @Test
+  void notifyKeepsItsTransactionPooledThroughDdl() throws SQLException {
+    String channel = unique("moving");
+    String table = unique("after_notify");
+    try (Connection listener = kit.plainDirect();
+        Connection client = kit.neon()) {
+      run(listener, "LISTEN " + channel);
+      client.setAutoCommit(false);
+      run(client, "NOTIFY " + channel);
+      run(client, "CREATE TABLE " + table + " (id int)"); // stays with the NOTIFY
+      client.commit();
+      var notifications =
+          listener.unwrap(org.postgresql.PGConnection.class).getNotifications(5_000);
+      assertTrue(notifications != null && notifications.length == 1, "the NOTIFY was delivered");
+      run(client, "DROP TABLE " + table);
+      client.commit();
+    }
+  }
+
+  @Test
+  void endRequestWithAutoCommitOffResetsCleanly() throws SQLException {
+    try (Connection client = kit.neon()) {
+      run(client, "LISTEN " + unique("off"));
+      client.setAutoCommit(false);
+      client.endRequest();
+      assertFalse(neon(client).isPinned());
+      assertEquals("pooled", endpointOfStatement(client));
+      client.commit();
     }
   }
 
