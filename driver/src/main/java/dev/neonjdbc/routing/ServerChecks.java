@@ -23,6 +23,12 @@ final class ServerChecks {
       "SELECT (SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid())"
           + " + (SELECT count(*) FROM pg_catalog.pg_listening_channels())"
           + " + (SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = pg_catalog.pg_my_temp_schema())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_type WHERE typnamespace = pg_catalog.pg_my_temp_schema())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_operator"
+          + " WHERE oprnamespace = pg_catalog.pg_my_temp_schema())"
+          + " + (SELECT count(*) FROM pg_catalog.pg_collation"
+          + " WHERE collnamespace = pg_catalog.pg_my_temp_schema())"
           + " + (SELECT count(*) FROM pg_catalog.pg_prepared_statements WHERE from_sql)"
           + " + (SELECT count(*) FROM pg_catalog.pg_cursors WHERE is_holdable)"
           + " + CASE WHEN current_user = session_user THEN 0 ELSE 1 END, ";

@@ -17,6 +17,7 @@ import static dev.neonjdbc.routing.SqlLexer.identEnd;
 import static dev.neonjdbc.routing.SqlLexer.is;
 import static dev.neonjdbc.routing.SqlLexer.isSpace;
 import static dev.neonjdbc.routing.SqlLexer.lineCommentEnd;
+import static dev.neonjdbc.routing.SqlLexer.matches;
 import static dev.neonjdbc.routing.SqlLexer.nextWordIs;
 import static dev.neonjdbc.routing.SqlLexer.skipSpaces;
 import static dev.neonjdbc.routing.SqlLexer.skipTrivia;
@@ -24,6 +25,7 @@ import static dev.neonjdbc.routing.SqlLexer.tokenEnd;
 import static dev.neonjdbc.routing.StatementScanner.KIND_CREATE;
 import static dev.neonjdbc.routing.StatementScanner.KIND_OTHER;
 import static dev.neonjdbc.routing.StatementScanner.KIND_SELECT;
+import static dev.neonjdbc.routing.StatementScanner.createsInTempSchema;
 import static dev.neonjdbc.routing.StatementScanner.scan;
 
 /**
@@ -37,10 +39,12 @@ import static dev.neonjdbc.routing.StatementScanner.scan;
  *
  * <ul>
  *   <li>{@link Route#POOLED}: {@code SELECT INSERT UPDATE DELETE MERGE VALUES TABLE COPY CALL DO
- *       EXPLAIN SHOW NOTIFY LOCK FETCH MOVE CLOSE}, transaction control ({@code BEGIN START COMMIT
- *       END ROLLBACK ABORT SAVEPOINT RELEASE}, two-phase {@code PREPARE TRANSACTION}, {@code COMMIT
- *       PREPARED}, {@code ROLLBACK PREPARED}), {@code SET LOCAL}, {@code SET TRANSACTION}, {@code
- *       SET CONSTRAINTS}, {@code DECLARE} without {@code WITH HOLD}.
+ *       EXPLAIN SHOW NOTIFY LOCK FETCH MOVE CLOSE} ({@code EXPLAIN} without {@code ANALYZE} only
+ *       plans; {@code EXPLAIN ANALYZE …} and {@code EXPLAIN (ANALYZE …) …} run the statement they
+ *       explain and take its route), transaction control ({@code BEGIN START COMMIT END ROLLBACK
+ *       ABORT SAVEPOINT RELEASE}, two-phase {@code PREPARE TRANSACTION}, {@code COMMIT PREPARED},
+ *       {@code ROLLBACK PREPARED}), {@code SET LOCAL}, {@code SET TRANSACTION}, {@code SET
+ *       CONSTRAINTS}, {@code DECLARE} without {@code WITH HOLD}.
  *   <li>{@link Route#DIRECT}: {@code CREATE ALTER DROP COMMENT GRANT REVOKE TRUNCATE}, {@code
  *       SECURITY LABEL}, {@code IMPORT FOREIGN SCHEMA}, {@code REFRESH MATERIALIZED VIEW}, {@code
  *       REINDEX CLUSTER VACUUM ANALYZE CHECKPOINT}, {@code DISCARD} other than {@code ALL}, {@code
@@ -54,9 +58,11 @@ import static dev.neonjdbc.routing.StatementScanner.scan;
  *   <li>{@link Route#PIN}: {@code LISTEN UNLISTEN LOAD}, {@code SET [SESSION] ROLE}, {@code SET
  *       SESSION AUTHORIZATION} and their {@code RESET}, SQL {@code PREPARE EXECUTE DEALLOCATE},
  *       {@code CREATE [OR REPLACE] [LOCAL|GLOBAL] TEMP[ORARY] …}, {@code SELECT … INTO TEMP[ORARY]
- *       …}, {@code DECLARE … WITH HOLD}, and calls (anywhere in a statement, plain or
- *       schema-qualified or quoted) of {@code pg_advisory_lock}, {@code pg_advisory_lock_shared},
- *       {@code pg_try_advisory_lock}, {@code pg_try_advisory_lock_shared}.
+ *       …}, a {@code CREATE} or {@code SELECT … INTO} whose new object is named in the temporary
+ *       schema ({@code pg_temp.name}, also quoted or as {@code pg_temp_N}), {@code DECLARE … WITH
+ *       HOLD}, and calls (anywhere in a statement, plain or schema-qualified or quoted) of {@code
+ *       pg_advisory_lock}, {@code pg_advisory_lock_shared}, {@code pg_try_advisory_lock}, {@code
+ *       pg_try_advisory_lock_shared}.
  *   <li>{@link Route#UNPIN}: {@code DISCARD ALL}.
  * </ul>
  *
@@ -92,6 +98,7 @@ public final class SqlClassifier {
   private static final int SET = 13;
   private static final int WITH = 14;
   private static final int RESET = 15;
+  private static final int EXPLAIN = 16;
 
   /**
    * First keywords, packed by {@link #packedWord} and hashed into {@link #KEYWORD_CODES}. Unlisted
@@ -106,13 +113,14 @@ public final class SqlClassifier {
   static {
     keywords(
         POOLED,
-        "insert update delete merge values table copy call do explain show notify lock fetch move"
-            + " close begin start commit end rollback abort savepoint release");
+        "insert update delete merge values table copy call do show notify lock fetch move close"
+            + " begin start commit end rollback abort savepoint release");
     keywords(PIN, "listen unlisten execute deallocate load");
     keywords(RESET, "reset");
     keywords(CREATE, "create");
     keywords(DECLARE, "declare");
     keywords(DISCARD, "discard");
+    keywords(EXPLAIN, "explain");
     keywords(PREPARE, "prepare");
     keywords(SELECT, "select");
     keywords(SET, "set");
@@ -252,6 +260,17 @@ public final class SqlClassifier {
     p = skipOpening(s, p, len);
     int e = identEnd(s, p, len);
     int code = keywordCode(s, p, e);
+    // EXPLAIN ANALYZE runs the statement it explains, with all its effects: route that statement.
+    // A loop, not recursion, so that no string can run the stack out.
+    while (code == EXPLAIN) {
+      int explained = analyzedStatement(s, e, len);
+      if (explained < 0) {
+        break; // a plain EXPLAIN only plans
+      }
+      p = skipOpening(s, skipTrivia(s, explained, len), len);
+      e = identEnd(s, p, len);
+      code = keywordCode(s, p, e);
+    }
     int route = POOLED;
     if (code == WITH) {
       long with = skipWith(s, e, len);
@@ -286,6 +305,7 @@ public final class SqlClassifier {
       case SET -> head = setRoute(s, e, len);
       case RESET -> head = resetRoute(s, e, len);
       case WITH -> head = DIRECT; // WITH WITH: not SQL
+      case EXPLAIN -> head = POOLED; // it plans, and runs nothing
       default -> head = code; // a route
     }
     if (head == PIN) {
@@ -434,7 +454,78 @@ public final class SqlClassifier {
       p = skipTrivia(s, e, len);
       e = identEnd(s, p, len);
     }
-    return is(s, p, e, "temp") || is(s, p, e, "temporary") ? PIN : DIRECT;
+    if (is(s, p, e, "temp") || is(s, p, e, "temporary")) {
+      return PIN;
+    }
+    // CREATE TABLE pg_temp.t makes a temporary table as surely as CREATE TEMP TABLE t does.
+    return createsInTempSchema(s, p, len) ? PIN : DIRECT;
+  }
+
+  /**
+   * Reads the options of {@code EXPLAIN} to tell whether it executes the statement it explains:
+   * {@code EXPLAIN ANALYZE [VERBOSE] …}, or an option list that turns {@code ANALYZE} on (alone, or
+   * with any value but {@code false}, {@code off} or {@code 0}; the last setting counts, as in
+   * Postgres). A value Postgres would reject counts as on: the statement's own route is never
+   * weaker than a plain EXPLAIN's, so erring that way costs at most a direct session.
+   *
+   * @param p the position just after {@code EXPLAIN}
+   * @return the position just after the options when the explained statement runs, else -1
+   */
+  private static int analyzedStatement(String s, int p, int len) {
+    p = skipTrivia(s, p, len);
+    int e = identEnd(s, p, len);
+    if (is(s, p, e, "analyze") || is(s, p, e, "analyse")) {
+      p = skipTrivia(s, e, len);
+      e = identEnd(s, p, len);
+      return is(s, p, e, "verbose") ? e : p;
+    }
+    if (p >= len || s.charAt(p) != '(') {
+      return -1;
+    }
+    boolean analyze = false;
+    p++;
+    while (true) {
+      p = skipTrivia(s, p, len);
+      if (p >= len || s.charAt(p) == ';') {
+        return -1; // an option list never closed: a syntax error, nothing runs
+      }
+      char c = s.charAt(p);
+      if (c == ')') {
+        return analyze ? p + 1 : -1;
+      }
+      if (c == ',') {
+        p++;
+        continue;
+      }
+      int nameEnd = tokenEnd(s, p, len);
+      // "analyze" quoted is the same option name; "ANALYZE" quoted is not.
+      boolean isAnalyze =
+          is(s, p, nameEnd, "analyze")
+              || is(s, p, nameEnd, "analyse")
+              || matches(s, p, nameEnd, "\"analyze\"", false);
+      // The option's value: nothing, or (in valid SQL) one word, number or string.
+      p = skipTrivia(s, nameEnd, len);
+      int valueStart = p;
+      int valueEnd = p;
+      int tokens = 0;
+      while (p < len && (c = s.charAt(p)) != ',' && c != ')' && c != ';') {
+        valueEnd = tokenEnd(s, p, len);
+        p = skipTrivia(s, valueEnd, len);
+        tokens++;
+      }
+      if (isAnalyze) {
+        analyze = tokens != 1 || !isFalse(s, valueStart, valueEnd);
+      }
+    }
+  }
+
+  /** Whether an option's value is one Postgres reads as the boolean false. */
+  private static boolean isFalse(String s, int p, int e) {
+    if (e - p >= 2 && s.charAt(p) == '\'' && s.charAt(e - 1) == '\'') {
+      p++; // a string constant: 'off' is off
+      e--;
+    }
+    return is(s, p, e, "false") || is(s, p, e, "off") || matches(s, p, e, "0", false);
   }
 
   /**

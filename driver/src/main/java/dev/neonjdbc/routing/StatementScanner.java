@@ -26,6 +26,7 @@ import static dev.neonjdbc.routing.SqlLexer.escapeStringEnd;
 import static dev.neonjdbc.routing.SqlLexer.identEnd;
 import static dev.neonjdbc.routing.SqlLexer.identRest;
 import static dev.neonjdbc.routing.SqlLexer.is;
+import static dev.neonjdbc.routing.SqlLexer.isDigit;
 import static dev.neonjdbc.routing.SqlLexer.isIdentPart;
 import static dev.neonjdbc.routing.SqlLexer.lineCommentEnd;
 import static dev.neonjdbc.routing.SqlLexer.matches;
@@ -42,7 +43,8 @@ import java.util.Arrays;
  * wherever it appears: the keyword {@code CONCURRENTLY}, calls of functions that leave session
  * state behind ({@code pg_advisory_lock} and its variants, {@code set_config(…, false)}), and
  * {@code SELECT … INTO} a new table. It also finds where the statement ends: at a {@code ;} outside
- * parentheses and outside a {@code BEGIN ATOMIC … END} function body.
+ * parentheses and outside a {@code BEGIN ATOMIC … END} function body. And it tells whether a new
+ * object's name puts it in the session's temporary schema ({@code pg_temp.t}).
  *
  * <p>Most of a statement cannot matter, so the scanner lets {@link SqlLexer#skipToCandidate} jump
  * from one candidate token to the next: a parenthesis, a {@code ;}, or a word whose first letter
@@ -301,15 +303,117 @@ final class StatementScanner {
     }
   }
 
-  /** Routes the target of {@code SELECT … INTO}: a new table, temporary (pin) or not (DDL). */
+  /**
+   * Routes the target of {@code SELECT … INTO}: a new table, temporary (pin) or not (DDL). A table
+   * named in the temporary schema ({@code INTO pg_temp.t}) is temporary too.
+   */
   private static int selectIntoRoute(String s, int p, int len) {
     p = skipTrivia(s, p, len);
     int e = identEnd(s, p, len);
-    return is(s, p, e, "temp")
-            || is(s, p, e, "temporary")
-            || is(s, p, e, "local")
-            || is(s, p, e, "global")
+    if (is(s, p, e, "temp")
+        || is(s, p, e, "temporary")
+        || is(s, p, e, "local")
+        || is(s, p, e, "global")) {
+      return PIN;
+    }
+    if (is(s, p, e, "unlogged")) {
+      p = skipTrivia(s, e, len);
+      e = identEnd(s, p, len);
+    }
+    if (is(s, p, e, "table")) {
+      p = skipTrivia(s, e, len);
+    }
+    e = nameEnd(s, p, len);
+    int dot = skipTrivia(s, e, len);
+    return e > p && dot < len && s.charAt(dot) == '.' && schemaIsTemp(s, p, e, dot, len)
         ? PIN
         : DIRECT;
+  }
+
+  /**
+   * Tells whether a {@code CREATE} makes its object in the session's temporary schema: {@code
+   * pg_temp}, or the {@code pg_temp_N} it stands for, quoted or not ({@code CREATE TABLE
+   * pg_temp.t}, {@code CREATE FUNCTION pg_temp.f()}, {@code CREATE OPERATOR pg_temp.=== …}). Such
+   * an object lives and dies with the session, like one made by {@code CREATE TEMP}.
+   *
+   * <p>Reads the words that open the statement (the object's kind, {@code IF NOT EXISTS}, {@code
+   * UNIQUE}, the index's name before {@code ON}…) up to the first qualified name, and judges that
+   * one. It stops at anything else: a parenthesis (column or argument lists, where a temporary type
+   * or table may be named without making the new object temporary), {@code AS} (the query of a view
+   * or table), a string or an operator. Names after those refer to objects that already exist,
+   * which only a session that is pinned can see.
+   *
+   * @param p the position of the word after {@code CREATE} and its {@code OR REPLACE}, {@code
+   *     LOCAL} or {@code GLOBAL}
+   */
+  static boolean createsInTempSchema(String s, int p, int len) {
+    while (true) {
+      p = skipTrivia(s, p, len);
+      int e = nameEnd(s, p, len);
+      if (e == p || is(s, p, e, "as")) {
+        return false;
+      }
+      int dot = skipTrivia(s, e, len);
+      if (dot < len && s.charAt(dot) == '.') {
+        return schemaIsTemp(s, p, e, dot, len);
+      }
+      p = e;
+    }
+  }
+
+  /**
+   * Judges a qualified name, {@code [database.]schema.object}: whether its schema, the part before
+   * the last, is the temporary one. The object's part may be an operator ({@code pg_temp.===}).
+   *
+   * @param p the first part's start
+   * @param e the first part's end
+   * @param dot the position of the {@code .} after the first part
+   */
+  private static boolean schemaIsTemp(String s, int p, int e, int dot, int len) {
+    boolean temp = isTempSchema(s, p, e);
+    while (true) {
+      p = skipTrivia(s, dot + 1, len);
+      e = nameEnd(s, p, len);
+      dot = skipTrivia(s, e, len);
+      if (e == p || dot >= len || s.charAt(dot) != '.') {
+        return temp; // the part after the last dot is the object's: the one before is the schema
+      }
+      temp = isTempSchema(s, p, e);
+    }
+  }
+
+  /**
+   * Whether a name is the temporary schema: {@code pg_temp} in any case, or a backend's own {@code
+   * pg_temp_N}; quoted, only in lower case, as Postgres compares it.
+   */
+  private static boolean isTempSchema(String s, int p, int e) {
+    boolean quoted = s.charAt(p) == '"';
+    if (quoted) {
+      if (e - p < 2 || s.charAt(e - 1) != '"') {
+        return false; // a quoted name cut short
+      }
+      p++;
+      e--;
+    }
+    if (e - p < 7 || !matches(s, p, p + 7, "pg_temp", !quoted)) {
+      return false;
+    }
+    if (e - p == 7) {
+      return true;
+    }
+    if (e - p < 9 || s.charAt(p + 7) != '_') {
+      return false;
+    }
+    for (int i = p + 8; i < e; i++) {
+      if (!isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The end of a name at {@code p}, an identifier or a quoted identifier; {@code p} if none. */
+  private static int nameEnd(String s, int p, int len) {
+    return p < len && s.charAt(p) == '"' ? quotedEnd(s, p + 1, len, '"') : identEnd(s, p, len);
   }
 }

@@ -68,7 +68,11 @@ class SqlClassifierAllocationTest {
             SqlClassifierLexicalTest.revealedStatements(),
             SqlClassifierFrameworkTest.hibernate(),
             SqlClassifierFrameworkTest.jooq(),
-            SqlClassifierFrameworkTest.flyway())
+            SqlClassifierFrameworkTest.flyway(),
+            SqlClassifierExecutedEffectsTest.objectsInTheTemporarySchema(),
+            SqlClassifierExecutedEffectsTest.objectsElsewhere(),
+            SqlClassifierExecutedEffectsTest.explainAnalyze(),
+            SqlClassifierExecutedEffectsTest.plainExplain())
         .flatMap(cases -> cases)
         .map(Arguments::get)
         .forEach(arguments -> corpus.add((String) arguments[1]));
