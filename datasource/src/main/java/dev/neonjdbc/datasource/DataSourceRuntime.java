@@ -118,14 +118,24 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
 
   /**
    * Turns HikariCP's "Connection is not available" into a message that says which pool ran dry and
-   * what to do, or into the connect error when the endpoint refused.
+   * what to do, or into the connect error when the endpoint refused; HikariCP's other refusals (a
+   * closed pool) get the SQLState they lack: 08003 once this data source is closed, else 08001.
    */
-  SQLException explainBorrowFailure(EndpointKind kind, SQLTransientConnectionException e) {
+  SQLException explainBorrowFailure(EndpointKind kind, SQLException e) {
+    if (!(e instanceof SQLTransientConnectionException)) {
+      // HikariCP's other refusals carry no SQLState: a closed or suspended pool.
+      return e.getSQLState() != null
+          ? e
+          : new SQLException(
+              "Could not borrow a " + kind.label() + " session: " + e.getMessage(),
+              closed ? "08003" : "08001",
+              e);
+    }
     if (e.getCause() instanceof SQLException) {
       SQLException cause = (SQLException) e.getCause();
       return new SQLTransientConnectionException(
           "Could not open a " + kind.label() + " session: " + cause.getMessage(),
-          cause.getSQLState(),
+          cause.getSQLState() == null ? "08001" : cause.getSQLState(),
           e);
     }
     HikariDataSource pool = pool(kind);

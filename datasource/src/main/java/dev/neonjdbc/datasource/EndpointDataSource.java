@@ -60,7 +60,7 @@ final class EndpointDataSource implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException(
-        "sessions of a NeonDataSource use the data source's user and password");
+        "sessions of a NeonDataSource use the data source's user and password", "0A000");
   }
 
   @Override
@@ -90,7 +90,7 @@ final class EndpointDataSource implements DataSource {
 
   @Override
   public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException("jdbc:neon: logs through SLF4J");
+    throw new SQLFeatureNotSupportedException("jdbc:neon: logs through SLF4J", "0A000");
   }
 
   @Override
@@ -98,7 +98,7 @@ final class EndpointDataSource implements DataSource {
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
-    throw new SQLException("not a wrapper for " + iface.getName());
+    throw new SQLException("not a wrapper for " + iface.getName(), "0A000");
   }
 
   @Override

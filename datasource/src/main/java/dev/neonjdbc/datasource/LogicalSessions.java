@@ -5,7 +5,6 @@ import dev.neonjdbc.config.EndpointKind;
 import dev.neonjdbc.routing.SessionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ final class LogicalSessions implements SessionSource {
   private Connection borrow(HikariDataSource pool, EndpointKind kind) throws SQLException {
     try {
       return pool.getConnection();
-    } catch (SQLTransientConnectionException e) {
+    } catch (SQLException e) {
       throw runtime.explainBorrowFailure(kind, e);
     }
   }

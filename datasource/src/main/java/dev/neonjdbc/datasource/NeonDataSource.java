@@ -49,6 +49,9 @@ import javax.sql.DataSource;
  * the data source opened.
  */
 public class NeonDataSource implements DataSource, AutoCloseable, Referenceable {
+  // SQLState of the JDBC calls this data source does not offer.
+  private static final String FEATURE_NOT_SUPPORTED = "0A000";
+
   private final Properties neonProperties = new Properties();
   private final Properties dataSourceProperties = new Properties();
   private final PoolSettings pools = new PoolSettings();
@@ -90,7 +93,8 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
   public Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException(
         "NeonDataSource pools the sessions of the user it is configured with; set user and"
-            + " password on the data source and call getConnection()");
+            + " password on the data source and call getConnection()",
+        FEATURE_NOT_SUPPORTED);
   }
 
   private DataSourceRuntime start() throws SQLException {
@@ -103,7 +107,20 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
         throw new SQLException("This NeonDataSource has been closed.", "08003");
       }
       if (runtime == null) {
-        runtime = new DataSourceRuntime(url, connectProperties(), pools);
+        try {
+          runtime = new DataSourceRuntime(url, connectProperties(), pools);
+        } catch (RuntimeException e) {
+          // HikariCP checks its settings when the pool is created (e.g. a connection timeout
+          // under 250 ms): a bad setting is bad input, reported as the URL's errors are.
+          throw new SQLException(
+              "Invalid NeonDataSource setting: "
+                  + e.getMessage()
+                  + " [URL: "
+                  + Masking.maskUrl(url)
+                  + "]",
+              "22023",
+              e);
+        }
       }
       return runtime;
     }
@@ -581,7 +598,8 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
 
   @Override
   public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException("jdbc:neon: logs through SLF4J");
+    throw new SQLFeatureNotSupportedException(
+        "jdbc:neon: logs through SLF4J", FEATURE_NOT_SUPPORTED);
   }
 
   @Override
@@ -589,7 +607,8 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
     if (iface.isInstance(this)) {
       return iface.cast(this);
     }
-    throw new SQLException("NeonDataSource is not a wrapper for " + iface.getName());
+    throw new SQLException(
+        "NeonDataSource is not a wrapper for " + iface.getName(), FEATURE_NOT_SUPPORTED);
   }
 
   @Override

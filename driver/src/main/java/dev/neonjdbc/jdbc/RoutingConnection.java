@@ -30,6 +30,8 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.postgresql.PGConnection;
 import org.postgresql.jdbc.PgConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logical connection an application holds: one {@link Connection} over up to two physical
@@ -43,6 +45,14 @@ import org.postgresql.jdbc.PgConnection;
  * statement, at the end of the direct transaction, or when the pin ends.
  */
 public final class RoutingConnection implements Connection, NeonConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(RoutingConnection.class);
+
+  /** SQLState for the use of a connection the application closed (pgJDBC's too). */
+  static final String CONNECTION_CLOSED = "08003";
+
+  /** SQLState for a physical session that ended under the logical connection. */
+  static final String CONNECTION_FAILURE = "08006";
+
   private final Router router;
   private final OpenStatements openStatements;
   private boolean closed;
@@ -56,9 +66,9 @@ public final class RoutingConnection implements Connection, NeonConnection {
   }
 
   /**
-   * A logical connection over the endpoints that {@code connector} opens. The session that
-   * statements start on (pooled, or direct when pinned from the start) is opened now, so bad
-   * credentials or an unreachable endpoint fail here and not at the first statement.
+   * A logical connection over the endpoints that {@code connector} opens. One session is opened
+   * now, so that bad credentials, an unknown database or a wholly unreachable server fail here and
+   * not at the first statement: see {@link #open(PhysicalConnector, SessionSource, RoutingEvents)}.
    */
   public static RoutingConnection open(PhysicalConnector connector) throws SQLException {
     return open(connector, SessionSource.opening(connector), RoutingEvents.NONE);
@@ -67,13 +77,22 @@ public final class RoutingConnection implements Connection, NeonConnection {
   /**
    * A logical connection over the endpoints {@code connector} knows, whose physical sessions come
    * from {@code source} (a data source's pools) and whose routing is reported to {@code events}.
-   * The session that statements start on is acquired now, as with {@link #open(PhysicalConnector)}.
+   *
+   * <p>Each physical session opens on first need. One is opened now all the same: the one
+   * statements start on (pooled, or direct when pinned from the start or not routing), because
+   * callers and pools take a returned connection to mean that the credentials and the database are
+   * right, and because that session would be opened by the first statement anyway. When that is the
+   * pooled endpoint and nothing answers there (refused, no route, timed out; or 57P03), the direct
+   * session is opened instead, so that work that needs only the direct endpoint (migrations, DDL)
+   * goes on while PgBouncer is down; the pooled session is tried again when a statement needs it.
+   * An endpoint that answers with a refusal (wrong password, channel binding it cannot offer) fails
+   * {@code getConnection} as before.
    */
   public static RoutingConnection open(
       PhysicalConnector connector, SessionSource source, RoutingEvents events) throws SQLException {
     RoutingConnection connection = new RoutingConnection(new Router(connector, source, events));
     try {
-      connection.router.current();
+      connection.openFirstSession();
     } catch (SQLException | RuntimeException e) {
       try {
         connection.router.close();
@@ -85,6 +104,34 @@ public final class RoutingConnection implements Connection, NeonConnection {
     return connection;
   }
 
+  private void openFirstSession() throws SQLException {
+    try {
+      router.current();
+    } catch (SQLException pooledFailure) {
+      if (!router.isRouting()
+          || router.isPinned()
+          || !SessionFailures.isUnreachable(pooledFailure)) {
+        throw pooledFailure;
+      }
+      try {
+        router.physical(EndpointKind.DIRECT);
+      } catch (SQLException directFailure) {
+        // Both unreachable: the endpoint statements start on is the one to report. Otherwise the
+        // direct endpoint's answer (a wrong password, say) is the real problem.
+        SQLException first =
+            SessionFailures.isUnreachable(directFailure) ? pooledFailure : directFailure;
+        first.addSuppressed(first == pooledFailure ? directFailure : pooledFailure);
+        throw first;
+      }
+      LOG.debug(
+          "pooled endpoint unreachable ({}); the connection was checked on direct and opens the"
+              + " pooled session when a statement needs it",
+          pooledFailure.getSQLState());
+      // A lent direct session goes back to its pool until a statement needs it.
+      releaseIdleSession();
+    }
+  }
+
   Router router() {
     return router;
   }
@@ -94,7 +141,19 @@ public final class RoutingConnection implements Connection, NeonConnection {
     checkOpen();
     // A new statement ends the results of the previous one as far as a lent session goes.
     released(openStatements.statementStarting());
-    Connection physical = router.beginStatement(route, sql);
+    Connection physical;
+    try {
+      physical = router.beginStatement(route, sql);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    if (physical.isClosed()) {
+      // A session that ended under an earlier statement (the server terminated it, the network
+      // failed) cannot run this one; HikariCP's proxy of it would answer without an SQLState.
+      SQLException lost = SessionFailures.lostSession(router, physical, null);
+      router.endStatement(physical, route);
+      throw lost;
+    }
     lastUsed = physical;
     return physical;
   }
@@ -136,8 +195,33 @@ public final class RoutingConnection implements Connection, NeonConnection {
 
   void checkOpen() throws SQLException {
     if (closed) {
-      throw new SQLException("This connection has been closed.", "08003");
+      throw new SQLException("This connection has been closed.", CONNECTION_CLOSED);
     }
+  }
+
+  /**
+   * The session JDBC-level calls use ({@link Router#current()}), refused with SQLState 08006 when
+   * it has ended under this connection.
+   */
+  private Connection session() throws SQLException {
+    Connection session;
+    try {
+      session = router.current();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    if (session.isClosed()) {
+      throw SessionFailures.lostSession(router, session, null);
+    }
+    return session;
+  }
+
+  /**
+   * An exception from a physical session, restated as 08006 when that session has ended under this
+   * connection (see {@link SessionFailures#translate}).
+   */
+  SQLException translate(SQLException e) {
+    return closed ? e : SessionFailures.translate(router, e);
   }
 
   // ---- NeonConnection ----------------------------------------------------------------------
@@ -165,7 +249,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void pinDirect() throws SQLException {
     checkOpen();
-    router.pinDirect();
+    try {
+      router.pinDirect();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
@@ -276,7 +364,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public String nativeSQL(String sql) throws SQLException {
     checkOpen();
-    return router.current().nativeSQL(sql);
+    return session().nativeSQL(sql);
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -284,7 +372,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
-    router.setAutoCommit(autoCommit);
+    try {
+      router.setAutoCommit(autoCommit);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
     releaseIdleSession();
   }
 
@@ -299,6 +391,8 @@ public final class RoutingConnection implements Connection, NeonConnection {
     checkOpen();
     try {
       router.commit();
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       releaseIdleSession();
     }
@@ -309,6 +403,8 @@ public final class RoutingConnection implements Connection, NeonConnection {
     checkOpen();
     try {
       router.rollback();
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       releaseIdleSession();
     }
@@ -317,9 +413,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public Savepoint setSavepoint() throws SQLException {
     checkOpen();
-    Connection physical = router.forTransactionControl();
+    Connection physical = forTransactionControl();
     try {
       return physical.setSavepoint();
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
       releaseIdleSession();
@@ -329,9 +427,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public Savepoint setSavepoint(String name) throws SQLException {
     checkOpen();
-    Connection physical = router.forTransactionControl();
+    Connection physical = forTransactionControl();
     try {
       return physical.setSavepoint(name);
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
       releaseIdleSession();
@@ -341,9 +441,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void rollback(Savepoint savepoint) throws SQLException {
     checkOpen();
-    Connection physical = router.forTransactionControl();
+    Connection physical = forTransactionControl();
     try {
       physical.rollback(savepoint);
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
       releaseIdleSession();
@@ -353,26 +455,45 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
     checkOpen();
-    Connection physical = router.forTransactionControl();
+    Connection physical = forTransactionControl();
     try {
       physical.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
       releaseIdleSession();
     }
   }
 
+  private Connection forTransactionControl() throws SQLException {
+    Connection physical;
+    try {
+      physical = router.forTransactionControl();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    if (physical.isClosed()) {
+      throw SessionFailures.lostSession(router, physical, null);
+    }
+    return physical;
+  }
+
   @Override
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
-    router.setTransactionIsolation(level);
+    try {
+      router.setTransactionIsolation(level);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
   public int getTransactionIsolation() throws SQLException {
     checkOpen();
     int level = router.getTransactionIsolation();
-    return level == -1 ? router.current().getTransactionIsolation() : level;
+    return level == -1 ? session().getTransactionIsolation() : level;
   }
 
   // ---- session state -----------------------------------------------------------------------
@@ -380,7 +501,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
-    router.setReadOnly(readOnly);
+    try {
+      router.setReadOnly(readOnly);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
@@ -399,38 +524,50 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public String getCatalog() throws SQLException {
     checkOpen();
-    return catalog != null ? catalog : router.current().getCatalog();
+    return catalog != null ? catalog : session().getCatalog();
   }
 
   @Override
   public void setSchema(String schema) throws SQLException {
     checkOpen();
-    router.setSchema(schema);
+    try {
+      router.setSchema(schema);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
   public String getSchema() throws SQLException {
     checkOpen();
     String schema = router.getSchemaIfSet();
-    return schema != null ? schema : router.current().getSchema();
+    return schema != null ? schema : session().getSchema();
   }
 
   @Override
   public Map<String, Class<?>> getTypeMap() throws SQLException {
     checkOpen();
-    return router.current().getTypeMap();
+    return session().getTypeMap();
   }
 
   @Override
   public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
     checkOpen();
-    router.setTypeMap(map);
+    try {
+      router.setTypeMap(map);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
   public void setHoldability(int holdability) throws SQLException {
     checkOpen();
-    router.setHoldability(holdability);
+    try {
+      router.setHoldability(holdability);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
@@ -454,19 +591,23 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public String getClientInfo(String name) throws SQLException {
     checkOpen();
-    return router.current().getClientInfo(name);
+    return session().getClientInfo(name);
   }
 
   @Override
   public Properties getClientInfo() throws SQLException {
     checkOpen();
-    return router.current().getClientInfo();
+    return session().getClientInfo();
   }
 
   @Override
   public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
     checkOpen();
-    router.setNetworkTimeout(executor, milliseconds);
+    try {
+      router.setNetworkTimeout(executor, milliseconds);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
   }
 
   @Override
@@ -481,7 +622,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public DatabaseMetaData getMetaData() throws SQLException {
     checkOpen();
-    return new RoutingDatabaseMetaData(this, router.current().getMetaData());
+    return new RoutingDatabaseMetaData(this, session().getMetaData());
   }
 
   @Override
@@ -506,37 +647,37 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public Clob createClob() throws SQLException {
     checkOpen();
-    return router.current().createClob();
+    return session().createClob();
   }
 
   @Override
   public Blob createBlob() throws SQLException {
     checkOpen();
-    return router.current().createBlob();
+    return session().createBlob();
   }
 
   @Override
   public NClob createNClob() throws SQLException {
     checkOpen();
-    return router.current().createNClob();
+    return session().createNClob();
   }
 
   @Override
   public SQLXML createSQLXML() throws SQLException {
     checkOpen();
-    return router.current().createSQLXML();
+    return session().createSQLXML();
   }
 
   @Override
   public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
     checkOpen();
-    return router.current().createArrayOf(typeName, elements);
+    return session().createArrayOf(typeName, elements);
   }
 
   @Override
   public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
     checkOpen();
-    return router.current().createStruct(typeName, attributes);
+    return session().createStruct(typeName, attributes);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -559,7 +700,11 @@ public final class RoutingConnection implements Connection, NeonConnection {
   @Override
   public void endRequest() throws SQLException {
     checkOpen();
-    router.endRequest();
+    try {
+      router.endRequest();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
     releaseIdleSession();
   }
 
@@ -638,7 +783,7 @@ public final class RoutingConnection implements Connection, NeonConnection {
       return iface.cast(this);
     }
     checkOpen();
-    return router.current().unwrap(iface);
+    return session().unwrap(iface);
   }
 
   @Override

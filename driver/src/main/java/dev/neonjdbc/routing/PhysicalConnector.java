@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,9 +83,37 @@ public final class PhysicalConnector {
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {
-      throw explain(
-          WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties);
+      throw nameEndpoint(
+          explain(WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties),
+          kind,
+          endpoint);
     }
+  }
+
+  /**
+   * With two endpoints, says which one could not be reached: a connection opens its sessions on
+   * first need, so a failure may come at any statement and must name the endpoint it concerns.
+   * Connection exceptions (class 08) raised on this side only; the server's own answers (28P01
+   * wrong password, 3D000 unknown database, PgBouncer's 08P01) pass through as pgJDBC raised them.
+   */
+  private SQLException nameEndpoint(SQLException error, EndpointKind kind, Endpoint endpoint) {
+    String state = error.getSQLState();
+    if (!settings.hasBothEndpoints()
+        || state == null
+        || !state.startsWith("08")
+        || (error instanceof PSQLException server && server.getServerErrorMessage() != null)) {
+      // The server's own answer (PgBouncer reports a failed login as 08P01) passes through.
+      return error;
+    }
+    return new SQLException(
+        "Could not open a session to the "
+            + kind.label()
+            + " endpoint "
+            + endpoint
+            + ": "
+            + error.getMessage(),
+        state,
+        error);
   }
 
   /**

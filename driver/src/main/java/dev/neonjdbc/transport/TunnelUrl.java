@@ -33,16 +33,17 @@ record TunnelUrl(URI uri, boolean secure, String host, int port) {
       uri = new URI(expanded);
     } catch (URISyntaxException e) {
       throw new TunnelException(
-          "webSocketUrl '" + expanded + "' is not a valid URL: " + e.getReason(), e);
+          "webSocketUrl '" + withoutUserInfo(expanded) + "' is not a valid URL: " + e.getReason(),
+          e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("ws") && !scheme.equals("wss")) {
       throw new TunnelException(
-          "webSocketUrl '" + expanded + "' must start with wss:// (or ws:// to loopback)");
+          "webSocketUrl '" + display(uri) + "' must start with wss:// (or ws:// to loopback)");
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
-      throw new TunnelException("webSocketUrl '" + expanded + "' has no host");
+      throw new TunnelException("webSocketUrl '" + display(uri) + "' has no host");
     }
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
@@ -51,7 +52,7 @@ record TunnelUrl(URI uri, boolean secure, String host, int port) {
     if (!secure && !allowInsecure && !isLoopback(host)) {
       throw new TunnelException(
           "webSocketUrl '"
-              + expanded
+              + display(uri)
               + "' would send the password unencrypted to '"
               + host
               + "', which is not a loopback address. Use wss://, or set"
@@ -94,8 +95,66 @@ record TunnelUrl(URI uri, boolean secure, String host, int port) {
     return !host.isEmpty();
   }
 
+  /**
+   * The URL for messages and logs: without user-info, and with the value of any query parameter
+   * whose name suggests a secret masked (a template may carry a token).
+   */
   @Override
   public String toString() {
-    return uri.toString();
+    return display(uri);
+  }
+
+  /** {@code uri} without credentials: see {@link #toString()}. */
+  static String display(URI uri) {
+    if (uri.isOpaque() || uri.getScheme() == null) {
+      return withoutUserInfo(uri.toString());
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(uri.getScheme()).append("://");
+    String host = uri.getRawAuthority();
+    if (host != null) {
+      int at = host.lastIndexOf('@');
+      text.append(at >= 0 ? host.substring(at + 1) : host);
+    }
+    if (uri.getRawPath() != null) {
+      text.append(uri.getRawPath());
+    }
+    String query = uri.getRawQuery();
+    if (query != null) {
+      text.append('?');
+      String separator = "";
+      for (String pair : query.split("&", -1)) {
+        int equals = pair.indexOf('=');
+        String name = equals < 0 ? pair : pair.substring(0, equals);
+        text.append(separator);
+        separator = "&";
+        if (equals >= 0 && isSecretName(name)) {
+          text.append(name).append("=***");
+        } else {
+          text.append(pair);
+        }
+      }
+    }
+    return text.toString();
+  }
+
+  /** A text that did not parse as a URL, with anything before an {@code @} in it masked. */
+  private static String withoutUserInfo(String text) {
+    int at = text.lastIndexOf('@');
+    if (at < 0) {
+      return text;
+    }
+    int start = text.indexOf("://");
+    start = start < 0 || start > at ? 0 : start + 3;
+    return text.substring(0, start) + "***" + text.substring(at);
+  }
+
+  private static boolean isSecretName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.contains("pass")
+        || lower.contains("token")
+        || lower.contains("secret")
+        || lower.contains("key")
+        || lower.contains("auth");
   }
 }

@@ -92,7 +92,7 @@ final class WebSocketTunnelSocket extends Socket {
         }
         network = opened;
       }
-      opened.connect(new InetSocketAddress(url.host(), url.port()), timeout);
+      connectNetwork(opened, url, timeout);
       if (url.secure()) {
         opened =
             TunnelTls.handshake(opened, url, config.tlsProperties(), remaining(deadline, timeout));
@@ -123,6 +123,29 @@ final class WebSocketTunnelSocket extends Socket {
       synchronized (stateLock) {
         connecting = false;
       }
+    }
+  }
+
+  /**
+   * Opens TCP to the WebSocket server. pgJDBC words a connect failure as if it concerned the
+   * Postgres host and port it asked for ("Connection to HOST:5432 refused"); the attempt went to
+   * the WebSocket server, so the failure names that URL (without credentials) and keeps the cause.
+   */
+  private static void connectNetwork(Socket opened, TunnelUrl url, int timeout) throws IOException {
+    try {
+      opened.connect(new InetSocketAddress(url.host(), url.port()), timeout);
+    } catch (IOException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new TunnelException(
+          "Could not connect to the WebSocket server "
+              + url
+              + " ("
+              + url.host()
+              + " port "
+              + url.port()
+              + "): "
+              + reason,
+          e);
     }
   }
 

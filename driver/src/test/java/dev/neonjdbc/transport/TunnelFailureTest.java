@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
 import dev.neonjdbc.testkit.ws.WebSocketProxy;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -143,6 +146,56 @@ class TunnelFailureTest {
         String.valueOf(error.getCause()).contains("Connection refused")
             || error.getMessage().contains("refused"),
         String.valueOf(error));
+  }
+
+  @Test
+  void aDownProxyIsNamedInTheConnectErrorInsteadOfThePostgresEndpoint() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort(); // nothing listens there once closed
+    }
+    String proxy = "ws://127.0.0.1:" + port + "/v1";
+    Properties properties =
+        fixture.tunnel(
+            "ws://alex:url-secret@127.0.0.1:"
+                + port
+                + "/v1?address={host}:{port}&token=tok-secret");
+    SQLException error = assertThrows(SQLException.class, () -> fixture.pooled(properties));
+    assertEquals("08001", error.getSQLState(), error.getMessage());
+    assertTrue(error.getMessage().contains("WebSocket server " + proxy), error.getMessage());
+    assertTrue(error.getMessage().contains("refused"), "says why: " + error.getMessage());
+    assertFalse(
+        error.getMessage().contains("Connection to " + stack.pooledHost()),
+        "the attempt did not go to the Postgres endpoint: " + error.getMessage());
+    for (String secret : new String[] {"url-secret", "tok-secret", stack.password()}) {
+      assertFalse(error.getMessage().contains(secret), "no credentials: " + error.getMessage());
+    }
+    boolean refusedBelow = false;
+    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+      refusedBelow |= cause instanceof ConnectException;
+    }
+    assertTrue(refusedBelow, "the socket's own failure is kept as a cause");
+  }
+
+  @Test
+  void aDownProxyOnARoutedUrlNamesTheEndpointAndTheWebSocketUrl() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Properties properties = fixture.tunnel("ws://127.0.0.1:" + port + "/v1?address={host}:{port}");
+    SQLException error =
+        assertThrows(
+            SQLException.class, () -> DriverManager.getConnection(stack.neonJdbcUrl(), properties));
+    assertEquals("08001", error.getSQLState(), error.getMessage());
+    assertTrue(
+        error
+            .getMessage()
+            .contains("pooled endpoint " + stack.pooledHost() + ":" + stack.pooledPort()),
+        error.getMessage());
+    assertTrue(
+        error.getMessage().contains("WebSocket server ws://127.0.0.1:" + port + "/v1"),
+        error.getMessage());
   }
 
   private static void sleep(long millis) {
