@@ -82,7 +82,7 @@ public final class Driver implements java.sql.Driver {
     Properties neon = settings.neonProperties();
     List<DriverPropertyInfo> result = new ArrayList<>();
     for (NeonProperty property : NeonProperty.values()) {
-      result.add(property.toDriverPropertyInfo(neon));
+      result.add(masked(property.toDriverPropertyInfo(neon), settings));
     }
     DriverPropertyInfo[] pgjdbc =
         new org.postgresql.Driver()
@@ -90,12 +90,22 @@ public final class Driver implements java.sql.Driver {
                 settings.pgjdbcUrl(settings.endpointFor(settings.routeMode())),
                 settings.pgjdbcProperties());
     for (DriverPropertyInfo property : pgjdbc) {
-      if (Masking.isSecretKey(property.name) && property.value != null) {
-        property.value = Masking.MASK;
-      }
-      result.add(property);
+      result.add(masked(property, settings));
     }
     return result.toArray(new DriverPropertyInfo[0]);
+  }
+
+  /**
+   * Masks the value of a password key, and any value that a mistyped URL may have filled with a
+   * part of its password (a user name that swallowed it when the ':' was mistyped, for one).
+   */
+  private static DriverPropertyInfo masked(
+      DriverPropertyInfo property, ConnectionSettings settings) {
+    if (property.value != null
+        && (Masking.isSecretKey(property.name) || settings.mayRevealSecret(property.value))) {
+      property.value = Masking.MASK;
+    }
+    return property;
   }
 
   @Override

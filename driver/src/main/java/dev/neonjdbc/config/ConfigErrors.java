@@ -1,6 +1,7 @@
 package dev.neonjdbc.config;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The driver's configuration errors: one message shape, one place that picks the SQLState.
@@ -20,7 +21,12 @@ public final class ConfigErrors {
 
   /** A key whose value is wrong: {@code Invalid value for 'key': 'value' (problem)}. */
   public static SQLException invalidValue(String key, String value, String problem) {
-    String shown = Masking.isSecretKey(key) ? Masking.MASK : "'" + value + "'";
+    return invalidShownValue(
+        key, Masking.isSecretKey(key) ? Masking.MASK : "'" + value + "'", problem);
+  }
+
+  /** {@link #invalidValue} with the value already quoted or masked by the caller. */
+  static SQLException invalidShownValue(String key, String shown, String problem) {
     return new SQLException(
         "Invalid value for '" + key + "': " + shown + " " + problem, INVALID_PARAMETER_VALUE);
   }
@@ -48,14 +54,43 @@ public final class ConfigErrors {
   }
 
   /**
+   * {@link #withUrl} for an error raised while reading {@code secrets}' text: a quoted value that
+   * could be a part of a password is masked in the message too.
+   */
+  static SQLException withUrl(SQLException error, String maskedUrl, List<UrlSecrets> secrets) {
+    String message = error.getMessage();
+    for (UrlSecrets secret : secrets) {
+      message = secret.scrub(message);
+    }
+    SQLException withUrl =
+        new SQLException(
+            message + " [URL: " + maskedUrl + "]",
+            error.getSQLState(),
+            error.getErrorCode(),
+            error.getCause());
+    withUrl.setStackTrace(error.getStackTrace());
+    return withUrl;
+  }
+
+  /**
    * Parses a TCP port.
    *
    * @throws SQLException SQLState 22023 naming {@code key} when the value is not 1 to 65535
    */
   public static int parsePort(String key, String value) throws SQLException {
-    int port = parseInt(key, value);
+    return parsePort(key, value, Masking.isSecretKey(key) ? Masking.MASK : "'" + value + "'");
+  }
+
+  /** {@link #parsePort} that shows the value as {@code shown} (quoted, or masked). */
+  static int parsePort(String key, String value, String shown) throws SQLException {
+    String trimmed = value.trim();
+    boolean digits = !trimmed.isEmpty() && trimmed.length() <= 9;
+    for (int i = 0; digits && i < trimmed.length(); i++) {
+      digits = trimmed.charAt(i) >= '0' && trimmed.charAt(i) <= '9';
+    }
+    int port = digits ? Integer.parseInt(trimmed) : -1;
     if (port < 1 || port > 65535) {
-      throw invalidValue(key, value, "is not a port number (1-65535)");
+      throw invalidShownValue(key, shown, "is not a port number (1-65535)");
     }
     return port;
   }

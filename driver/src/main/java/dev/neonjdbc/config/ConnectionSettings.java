@@ -3,6 +3,7 @@ package dev.neonjdbc.config;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,7 @@ public final class ConnectionSettings {
   private final RouteMode routeMode;
   private final Properties neonProperties;
   private final Properties pgjdbcProperties;
+  private final List<UrlSecrets> secrets;
 
   private ConnectionSettings(Builder b) {
     this.maskedUrl = b.maskedUrl;
@@ -49,6 +51,7 @@ public final class ConnectionSettings {
     this.routeMode = b.routeMode;
     this.neonProperties = b.neonProperties;
     this.pgjdbcProperties = b.pgjdbcProperties;
+    this.secrets = List.copyOf(b.secrets);
   }
 
   /** Whether {@code url} is a {@code jdbc:neon:} URL (of any form, valid or not). */
@@ -70,15 +73,22 @@ public final class ConnectionSettings {
       throw ConfigErrors.malformedUrl("a jdbc:neon: URL must start with '" + PREFIX + "'");
     }
     Builder builder = new Builder();
-    builder.maskedUrl = Masking.maskUrl(url);
+    UrlSecrets urlSecrets = UrlSecrets.find(url);
+    builder.maskedUrl = urlSecrets.masked();
+    builder.secrets.add(urlSecrets);
     try {
-      builder.read(url.substring(PREFIX.length()), info, environment);
+      builder.read(url.substring(PREFIX.length()), urlSecrets.afterPrefix(), info, environment);
       return new ConnectionSettings(builder);
     } catch (SQLException e) {
-      throw ConfigErrors.withUrl(e, builder.maskedUrl);
+      throw ConfigErrors.withUrl(e, builder.maskedUrl, builder.secrets);
     } catch (RuntimeException e) {
       // A defect in the reader must still surface as a connection error, never as an unchecked
-      // exception from DriverManager, and without echoing the raw URL.
+      // exception from DriverManager, and without echoing the raw URL: the defect's own message
+      // may quote it, so only its type and stack trace are kept.
+      RuntimeException withoutMessage =
+          new IllegalStateException(
+              e.getClass().getName() + " (message withheld: it may quote" + " the URL)");
+      withoutMessage.setStackTrace(e.getStackTrace());
       throw new SQLException(
           "Could not read the jdbc:neon: URL ("
               + e.getClass().getSimpleName()
@@ -86,13 +96,27 @@ public final class ConnectionSettings {
               + builder.maskedUrl
               + "]",
           ConfigErrors.UNABLE_TO_CONNECT,
-          e);
+          withoutMessage);
     }
   }
 
   /** The URL with its password masked, for messages and logs. */
   public String maskedUrl() {
     return maskedUrl;
+  }
+
+  /**
+   * Whether {@code value} (a property value about to be shown, e.g. by {@code getPropertyInfo})
+   * could reveal a part of a password written in the URL or the environment's URL variables, even a
+   * mistyped one: such a value must be masked.
+   */
+  public boolean mayRevealSecret(String value) {
+    for (UrlSecrets secret : secrets) {
+      if (secret.mayReveal(value)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The pooled endpoint, or {@code null} when only one endpoint is known. */
@@ -195,28 +219,30 @@ public final class ConnectionSettings {
     RouteMode routeMode;
     final Properties neonProperties = new Properties();
     final Properties pgjdbcProperties = new Properties();
+    final List<UrlSecrets> secrets = new ArrayList<>();
 
-    void read(String rest, Properties info, Environment environment) throws SQLException {
+    void read(String rest, UrlSecrets restSecrets, Properties info, Environment environment)
+        throws SQLException {
       Properties merged = new Properties();
       String host;
       Integer port;
       String urlDatabase;
       ParsedUrl unpooled = null;
       if (rest.isEmpty() || rest.startsWith("?")) {
-        EnvironmentUrl fromEnvironment = EnvironmentUrl.read(environment);
-        maskedUrl = PREFIX + rest + " (" + fromEnvironment.describeMasked() + ")";
+        EnvironmentUrl fromEnvironment = EnvironmentUrl.read(environment, secrets);
+        maskedUrl = PREFIX + restSecrets.masked() + " (" + fromEnvironment.describeMasked() + ")";
         ParsedUrl primary = fromEnvironment.primary();
         unpooled = fromEnvironment.unpooled();
         putAll(merged, fromEnvironment.properties());
         putAll(merged, info);
         if (!rest.isEmpty()) {
-          putAll(merged, ParsedUrl.parseQuery(rest.substring(1)));
+          putAll(merged, ParsedUrl.parseQuery(rest, 1, rest.length(), restSecrets));
         }
         host = primary.host();
         port = primary.port();
         urlDatabase = primary.database();
       } else {
-        ParsedUrl parsed = ParsedUrl.parse(rest);
+        ParsedUrl parsed = ParsedUrl.parse(rest, restSecrets);
         putAll(merged, info);
         putAll(merged, parsed.properties());
         host = parsed.host();
@@ -231,7 +257,9 @@ public final class ConnectionSettings {
       }
       split(merged);
       resolveEndpoints(host, port == null ? DEFAULT_PORT : port, unpooled);
-      routeMode = RouteMode.valueOf(NeonProperty.ROUTE.getChoice(neonProperties).toUpperCase());
+      // Locale.ROOT: under a Turkish default locale "direct".toUpperCase() is "DİRECT".
+      routeMode =
+          RouteMode.valueOf(NeonProperty.ROUTE.getChoice(neonProperties).toUpperCase(Locale.ROOT));
       if (routeMode == RouteMode.DIRECT && single != null) {
         throw ConfigErrors.invalidSetting(
             "route",
@@ -340,8 +368,7 @@ public final class ConnectionSettings {
         // libpq's sslrootcert=system: the platform's trust store, and only with full verification.
         if (sslmode != null && !sslmode.equals("verify-full")) {
           throw ConfigErrors.invalidSetting(
-              "sslmode",
-              "sslmode=" + sslmode + " is too weak for sslrootcert=system; use verify-full");
+              "sslmode", "'" + sslmode + "' is too weak for sslrootcert=system; use verify-full");
         }
         pgjdbcProperties.remove("sslrootcert");
         pgjdbcProperties.setProperty("sslmode", "verify-full");

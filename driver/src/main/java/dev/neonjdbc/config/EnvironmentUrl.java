@@ -1,6 +1,8 @@
 package dev.neonjdbc.config;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,15 +37,27 @@ record EnvironmentUrl(
    * @throws SQLException 08001 when it names no host, or a variable holds a malformed URL
    */
   static EnvironmentUrl read(Environment environment) throws SQLException {
+    return read(environment, new ArrayList<>());
+  }
+
+  /**
+   * Reads the environment, adding the secrets of every URL variable it reads to {@code secrets} so
+   * that a later message about one of its values can be checked against them.
+   *
+   * @throws SQLException 08001 when it names no host, or a variable holds a malformed URL
+   */
+  static EnvironmentUrl read(Environment environment, List<UrlSecrets> secrets)
+      throws SQLException {
     String databaseUrl = environment.first("DATABASE_URL");
     if (databaseUrl != null) {
-      ParsedUrl primary = parseVariable("DATABASE_URL", databaseUrl);
+      ParsedUrl primary = parseVariable("DATABASE_URL", databaseUrl, secrets);
       String unpooledName =
           environment.get("DATABASE_URL_UNPOOLED") != null
               ? "DATABASE_URL_UNPOOLED"
               : "POSTGRES_URL_NON_POOLING";
       String unpooledUrl = environment.first(unpooledName);
-      ParsedUrl unpooled = unpooledUrl == null ? null : parseVariable(unpooledName, unpooledUrl);
+      ParsedUrl unpooled =
+          unpooledUrl == null ? null : parseVariable(unpooledName, unpooledUrl, secrets);
       Map<String, String> properties = primary.properties();
       String description = "DATABASE_URL=" + Masking.maskUrl(databaseUrl);
       if (unpooled != null) {
@@ -99,9 +113,12 @@ record EnvironmentUrl(
     return description;
   }
 
-  private static ParsedUrl parseVariable(String name, String value) throws SQLException {
+  private static ParsedUrl parseVariable(String name, String value, List<UrlSecrets> secrets)
+      throws SQLException {
+    UrlSecrets found = UrlSecrets.find(value);
+    secrets.add(found);
     try {
-      return ParsedUrl.parse(value);
+      return ParsedUrl.parse(value, found);
     } catch (SQLException e) {
       throw new SQLException(name + ": " + e.getMessage(), e.getSQLState(), e);
     }

@@ -33,93 +33,115 @@ public record ParsedUrl(
    * Parses the part after {@code jdbc:neon:} when it starts with {@code //}, {@code postgresql://}
    * or {@code postgres://}.
    *
+   * <p>Where the user-info part and its password end is decided by {@link UrlSecrets}, the routine
+   * that masking uses too; a part of the text that could hold a password is never quoted in a
+   * message.
+   *
    * @throws SQLException 08001 for a malformed URL, 22023 for a bad port
    */
   public static ParsedUrl parse(String rest) throws SQLException {
-    String body;
-    if (rest.startsWith("//")) {
-      body = rest.substring(2);
-    } else if (rest.startsWith("postgresql://")) {
-      body = rest.substring("postgresql://".length());
-    } else if (rest.startsWith("postgres://")) {
-      body = rest.substring("postgres://".length());
-    } else {
+    return parse(rest, UrlSecrets.find(rest));
+  }
+
+  /** {@link #parse(String)} with the secrets of {@code rest} already found. */
+  static ParsedUrl parse(String rest, UrlSecrets secrets) throws SQLException {
+    int body = secrets.bodyStart();
+    if (body < 0 || secrets.hasPrefix()) {
       throw ConfigErrors.malformedUrl(
           "expected jdbc:neon:, jdbc:neon://HOST..., jdbc:neon:postgresql://... or"
               + " jdbc:neon:postgres://...");
     }
-    int fragment = body.indexOf('#');
-    if (fragment >= 0) {
-      body = body.substring(0, fragment);
+    int fragment = rest.indexOf('#', body);
+    int bodyEnd = fragment < 0 ? rest.length() : fragment;
+    int queryStart = rest.indexOf('?', body);
+    if (queryStart > bodyEnd) {
+      queryStart = -1;
     }
-    int queryStart = body.indexOf('?');
-    String beforeQuery = queryStart < 0 ? body : body.substring(0, queryStart);
+    int beforeQuery = queryStart < 0 ? bodyEnd : queryStart;
     Map<String, String> query =
-        queryStart < 0 ? new LinkedHashMap<>() : parseQuery(body.substring(queryStart + 1));
+        queryStart < 0 ? new LinkedHashMap<>() : parseQuery(rest, queryStart + 1, bodyEnd, secrets);
 
-    // The last '@' before the query ends the user-info part, so an unencoded '/' or '@' inside a
-    // password does not cut the URL in the wrong place.
-    int at = beforeQuery.lastIndexOf('@');
+    // The last '@' before the query ends the user-info part (UrlSecrets decides it for parser and
+    // masking alike), so an unencoded '/' or '@' inside a password does not cut the URL there.
+    int at = secrets.userInfoEnd();
     String user = null;
     String password = null;
-    String hostAndPath = beforeQuery;
+    int hostStart = body;
     if (at >= 0) {
-      String userInfo = beforeQuery.substring(0, at);
-      hostAndPath = beforeQuery.substring(at + 1);
-      int colon = userInfo.indexOf(':');
-      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "user");
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1), "password");
+      int passwordStart = secrets.passwordStart();
+      user = decode(rest.substring(body, passwordStart < 0 ? at : passwordStart - 1), "user");
+      password = passwordStart < 0 ? null : decode(rest.substring(passwordStart, at), "password");
       if (user.isEmpty()) {
         user = null;
       }
+      hostStart = at + 1;
     }
 
-    int slash = hostAndPath.indexOf('/');
-    String authority = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
-    String database = slash < 0 ? null : decode(hostAndPath.substring(slash + 1), "database");
+    int slash = rest.indexOf('/', hostStart);
+    if (slash > beforeQuery) {
+      slash = -1;
+    }
+    int authorityEnd = slash < 0 ? beforeQuery : slash;
+    String database = slash < 0 ? null : decode(rest.substring(slash + 1, beforeQuery), "database");
     if (database != null && database.isEmpty()) {
       database = null;
     }
     if (database != null && database.indexOf('/') >= 0) {
-      throw ConfigErrors.malformedUrl("the database name must not contain '/': '" + database + "'");
+      throw ConfigErrors.malformedUrl(
+          "the database name must not contain '/': " + secrets.quote(slash + 1, beforeQuery));
     }
 
     String host;
-    String portText = null;
-    if (authority.startsWith("[")) {
-      int close = authority.indexOf(']');
-      if (close < 0) {
+    int portStart = -1;
+    int hostEnd = hostStart;
+    if (rest.startsWith("[", hostStart) && hostStart < authorityEnd) {
+      int close = rest.indexOf(']', hostStart);
+      if (close < 0 || close >= authorityEnd) {
         throw ConfigErrors.malformedUrl("IPv6 host is missing its closing ']'");
       }
-      host = authority.substring(1, close);
-      String afterHost = authority.substring(close + 1);
-      if (!afterHost.isEmpty()) {
-        if (!afterHost.startsWith(":")) {
+      host = rest.substring(hostStart + 1, close);
+      if (close + 1 < authorityEnd) {
+        if (rest.charAt(close + 1) != ':') {
           throw ConfigErrors.malformedUrl(
-              "unexpected text after the IPv6 host: '" + afterHost + "'");
+              "unexpected text after the IPv6 host: " + secrets.quote(close + 1, authorityEnd));
         }
-        portText = afterHost.substring(1);
+        portStart = close + 2;
       }
-      checkIpv6(host);
+      checkIpv6(host, secrets.quote(hostStart + 1, close));
     } else {
-      int colon = authority.indexOf(':');
-      host = colon < 0 ? authority : authority.substring(0, colon);
-      portText = colon < 0 ? null : authority.substring(colon + 1);
-      checkHostName(host);
+      int colon = rest.indexOf(':', hostStart);
+      hostEnd = colon < 0 || colon > authorityEnd ? authorityEnd : colon;
+      host = rest.substring(hostStart, hostEnd);
+
+      portStart = hostEnd < authorityEnd ? hostEnd + 1 : -1;
+      checkHostName(host, secrets.overlaps(hostStart, hostEnd), secrets.quote(hostStart, hostEnd));
     }
     if (host.isEmpty()) {
       throw ConfigErrors.malformedUrl("the host is missing");
     }
-    Integer port = portText == null ? null : ConfigErrors.parsePort("port", portText);
+    Integer port =
+        portStart < 0
+            ? null
+            : ConfigErrors.parsePort(
+                "port",
+                rest.substring(portStart, authorityEnd),
+                secrets.quote(portStart, authorityEnd));
+    if (at >= 0 && hostEnd > hostStart && secrets.overlaps(hostStart, hostEnd)) {
+      // After a user-info part, a host that may be a piece of the password (its own '@' taken
+      // for the end of the user-info) must not reach DNS or pgJDBC's messages.
+      throw ConfigErrors.malformedUrl(
+          "the host cannot be told apart from the password; percent-encode '@', '#', '?' and"
+              + " '/' inside the password (%40, %23, %3F, %2F)");
+    }
     return new ParsedUrl(host, port, database, user, password, query);
   }
 
-  private static void checkHostName(String host) throws SQLException {
+  private static void checkHostName(String host, boolean secret, String shown) throws SQLException {
     if (host.indexOf(',') >= 0) {
       throw ConfigErrors.malformedUrl(
-          "several hosts ('"
-              + host
-              + "') are not supported; name the pooled and direct endpoints"
+          "several hosts ("
+              + shown
+              + ") are not supported; name the pooled and direct endpoints"
               + " with pooledHost/directHost");
     }
     for (int i = 0; i < host.length(); i++) {
@@ -133,12 +155,15 @@ public record ParsedUrl(
               || c == '_';
       if (!allowed) {
         throw ConfigErrors.malformedUrl(
-            "the host '" + host + "' contains the character '" + c + "', not allowed in a host");
+            "the host "
+                + shown
+                + (secret ? " contains a character" : " contains the character '" + c + "'")
+                + ", not allowed in a host");
       }
     }
   }
 
-  private static void checkIpv6(String host) throws SQLException {
+  private static void checkIpv6(String host, String shown) throws SQLException {
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
       boolean allowed =
@@ -149,7 +174,7 @@ public record ParsedUrl(
               || c == '.'
               || c == '%';
       if (!allowed) {
-        throw ConfigErrors.malformedUrl("'" + host + "' is not an IPv6 address");
+        throw ConfigErrors.malformedUrl(shown + " is not an IPv6 address");
       }
     }
   }
@@ -160,23 +185,39 @@ public record ParsedUrl(
    * @throws SQLException 08001 for a pair without '=' or with an empty key
    */
   public static Map<String, String> parseQuery(String query) throws SQLException {
+    return parseQuery(query, 0, query.length(), UrlSecrets.find(query));
+  }
+
+  /**
+   * Parses the query in {@code text} from {@code start} to {@code end}; parts that could hold a
+   * password (by {@code secrets}) are never quoted in a message.
+   */
+  static Map<String, String> parseQuery(String text, int start, int end, UrlSecrets secrets)
+      throws SQLException {
     Map<String, String> result = new LinkedHashMap<>();
-    if (query.isEmpty()) {
-      return result;
-    }
-    for (String pair : query.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
+    int pairStart = start;
+    while (pairStart < end) {
+      int pairEnd = text.indexOf('&', pairStart);
+      if (pairEnd < 0 || pairEnd > end) {
+        pairEnd = end;
       }
-      int eq = pair.indexOf('=');
-      if (eq < 0) {
-        throw ConfigErrors.malformedUrl("query parameter '" + pair + "' has no '=value'");
+      if (pairEnd > pairStart) {
+        int eq = text.indexOf('=', pairStart);
+        if (eq < 0 || eq >= pairEnd) {
+          throw ConfigErrors.malformedUrl(
+              "query parameter " + secrets.quote(pairStart, pairEnd) + " has no '=value'");
+        }
+        if (eq == pairStart) {
+          throw ConfigErrors.malformedUrl("a query parameter has an empty name");
+        }
+        String key = decode(text.substring(pairStart, eq), "query parameter name");
+        String value =
+            decode(
+                text.substring(eq + 1, pairEnd),
+                "value of " + (secrets.overlaps(pairStart, eq) ? "a query parameter" : key));
+        result.put(key, value);
       }
-      if (eq == 0) {
-        throw ConfigErrors.malformedUrl("a query parameter has an empty name");
-      }
-      String key = decode(pair.substring(0, eq), "query parameter name");
-      result.put(key, decode(pair.substring(eq + 1), key));
+      pairStart = pairEnd + 1;
     }
     return result;
   }
@@ -243,6 +284,10 @@ public record ParsedUrl(
     return properties;
   }
 
+  /**
+   * Host and port, and which other parts are present: a mistyped URL can put a part of its password
+   * into the database, the user name or a query key, so none of them is shown.
+   */
   @Override
   public String toString() {
     return "ParsedUrl[host="
@@ -250,13 +295,13 @@ public record ParsedUrl(
         + ", port="
         + port
         + ", database="
-        + database
+        + (database == null ? null : Masking.MASK)
         + ", user="
-        + user
+        + (user == null ? null : Masking.MASK)
         + ", password="
         + (password == null ? null : Masking.MASK)
-        + ", query="
-        + query.keySet()
+        + ", query keys="
+        + query.size()
         + "]";
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -314,6 +315,39 @@ class ConnectionSettingsTest {
     assertTrue(error.getMessage().contains("[URL: jdbc:neon:"), error.getMessage());
   }
 
+  /**
+   * The same table under a Turkish default locale, where {@code "i".toUpperCase()} is a dotted
+   * capital I: parsing must map case with {@link Locale#ROOT}, so {@code route=direct} still reads.
+   */
+  @ParameterizedTest(name = "tr-TR: {0} {2}")
+  @MethodSource("validUrls")
+  void resolvesValidUrlUnderTurkishLocale(
+      String url, Properties info, Map<String, String> env, String expected) throws Exception {
+    underTurkishLocale(() -> resolvesValidUrl(url, info, env, expected));
+  }
+
+  @ParameterizedTest(name = "tr-TR: {0} → {3}")
+  @MethodSource("malformedUrls")
+  void rejectsMalformedInputClearlyUnderTurkishLocale(
+      String url, Map<String, String> env, String sqlState, String fragment) throws Exception {
+    underTurkishLocale(() -> rejectsMalformedInputClearly(url, env, sqlState, fragment));
+  }
+
+  @Test
+  void upperCaseChoicesReadTheSameUnderTurkishLocale() throws Exception {
+    underTurkishLocale(
+        () -> {
+          for (String route : new String[] {"direct", "DIRECT", "Direct"}) {
+            ConnectionSettings settings =
+                ConnectionSettings.parse(
+                    "jdbc:neon://localhost:6432/app?directPort=5432&ROUTE=" + route,
+                    null,
+                    Environment.of(Map.of()));
+            assertEquals(RouteMode.DIRECT, settings.routeMode(), route);
+          }
+        });
+  }
+
   @Test
   void passwordIsMaskedInEveryMessageThatShowsTheUrl() {
     SQLException error =
@@ -337,6 +371,21 @@ class ConnectionSettingsTest {
     ConnectionSettings settings =
         ConnectionSettings.parse("jdbc:neon:" + NEON_POOLED, null, Environment.of(Map.of()));
     assertFalse(settings.toString().contains("AbC123dEf"), settings.toString());
+  }
+
+  /** Runs {@code body} with {@code tr-TR} as the default locale, restoring the previous one. */
+  private static void underTurkishLocale(ThrowingBody body) throws Exception {
+    Locale previous = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+    try {
+      body.run();
+    } finally {
+      Locale.setDefault(previous);
+    }
+  }
+
+  private interface ThrowingBody {
+    void run() throws Exception;
   }
 
   private static Map<String, String> describe(ConnectionSettings settings) {

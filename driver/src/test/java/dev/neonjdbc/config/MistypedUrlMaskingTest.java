@@ -1,0 +1,124 @@
+package dev.neonjdbc.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.neonjdbc.Driver;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The typos of issue 10, one by one: a mistyped URL never shows its password, in the masked URL,
+ * the error message or {@code getPropertyInfo}; and a well-formed URL is masked exactly, no more.
+ * {@link MistypedUrlsTest} generates many more.
+ */
+class MistypedUrlMaskingTest {
+  private static final String SECRET = "Zq7Xk9Vw";
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        // One slash, no slash, a stray space, a mistyped scheme.
+        "jdbc:neon:postgresql:/alex:Zq7Xk9Vw@ep-cool-darkness-a1b2c3d4.us-east-2.aws.neon.tech/db",
+        "jdbc:neon:postgresql:alex:Zq7Xk9Vw@ep-cool-darkness-a1b2c3d4.us-east-2.aws.neon.tech/db",
+        "jdbc:neon:postgresql:/ /alex:Zq7Xk9Vw@host/db",
+        "jdbc:neon:postgresq://alex:Zq7Xk9Vw@host/db",
+        "jdbc:neon:postgresql//alex:Zq7Xk9Vw@host/db",
+        // Unencoded ? # & / @ inside the user-info password.
+        "jdbc:neon:postgresql://alex:Zq7?Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7#Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7&Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7/Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7@Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7@Xk#9Vw@host/db",
+        "jdbc:neon:postgresql://alex:?Zq7Xk9Vw@host/db",
+        // The user-info separator mistyped, the '@' lost, the URL cut short.
+        "jdbc:neon:postgresql://alex@Zq7Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex;Zq7Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex%3AZq7Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7Xk9Vwhost/db",
+        "jdbc:neon:postgresql://alex:Zq7Xk9Vw",
+        "jdbc:neon:postgresql://alex:Zq7Xk9",
+        // Unencoded & # = in a query password, and mistyped password keys.
+        "jdbc:neon://host/db?password=Zq7&Xk9Vw",
+        "jdbc:neon://host/db?password=Zq7&Xk9Vw&sslmode=require",
+        "jdbc:neon://host/db?password=Zq7#Xk9Vw",
+        "jdbc:neon://host/db?password=Zq7=Xk9Vw",
+        "jdbc:neon://host/db?pasword=Zq7Xk9Vw",
+        "jdbc:neon://host/db?passwd=Zq7Xk9Vw",
+        "jdbc:neon://host/db?PASSWORD=Zq7Xk9Vw",
+        "jdbc:neon://host/db?password:Zq7Xk9Vw",
+        "jdbc:neon://host/db?password%3DZq7Xk9Vw",
+        "jdbc:neon://host/db&password=Zq7Xk9Vw",
+        "jdbc:neon://host/db?user=alexpassword=Zq7Xk9Vw",
+        // Pasted twice.
+        "jdbc:neon:postgresql://alex:Zq7Xk9Vw@host/dbjdbc:neon:postgresql://alex:Zq7Xk9Vw@host/db",
+      })
+  void mistypedUrlNeverShowsItsPassword(String url) {
+    assertNoPiece("masked URL", Masking.maskUrl(url));
+    Driver driver = new Driver(Environment.of(Map.of()));
+    try {
+      ConnectionSettings settings = ConnectionSettings.parse(url, null, Environment.of(Map.of()));
+      assertNoPiece("toString", settings.toString());
+      for (DriverPropertyInfo info : driver.getPropertyInfo(url, null)) {
+        assertNoPiece("getPropertyInfo " + info.name, info.value);
+      }
+    } catch (SQLException e) {
+      assertTrue(
+          e.getSQLState().equals("08001") || e.getSQLState().equals("22023"), e.getSQLState());
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        assertNoPiece("message", t.getMessage());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "jdbc:neon:postgresql://alex:Zq7Xk9Vw@host/db | jdbc:neon:postgresql://alex:***@host/db",
+        "jdbc:neon:postgresql://alex:p%40ss@host:5433/db?sslmode=require"
+            + " | jdbc:neon:postgresql://alex:***@host:5433/db?sslmode=require",
+        "jdbc:neon://host:5432/db?user=alex&password=Zq7Xk9Vw&sslmode=require"
+            + " | jdbc:neon://host:5432/db?user=alex&password=***&sslmode=require",
+        "jdbc:neon://[::1]:6432/app?directPort=5432 | jdbc:neon://[::1]:6432/app?directPort=5432",
+        "jdbc:neon://host/app?route=direct | jdbc:neon://host/app?route=direct",
+        "jdbc:neon:postgresql://sam@host/app | jdbc:neon:postgresql://sam@host/app",
+        "jdbc:neon:postgresql://alex:Zq7Xk9Vw@host/app?application_name=me@corp"
+            + " | jdbc:neon:postgresql://alex:***@host/app?application_name=me@corp",
+      })
+  void wellFormedUrlIsMaskedExactly(String url, String masked) {
+    assertEquals(masked, Masking.maskUrl(url));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "jdbc:neon:postgresql://alex:Zq7@Xk#9Vw@host/db",
+        "jdbc:neon:postgresql://alex:Zq7@Xk/9Vw#x@host/db",
+      })
+  void hostThatMayBePartOfThePasswordIsRefusedBeforeAnyLookup(String url) {
+    SQLException error =
+        assertThrows(
+            SQLException.class,
+            () -> ConnectionSettings.parse(url, null, Environment.of(Map.of())));
+    assertEquals("08001", error.getSQLState());
+    assertTrue(error.getMessage().contains("percent-encode"), error.getMessage());
+  }
+
+  private static void assertNoPiece(String where, String text) {
+    if (text == null) {
+      return;
+    }
+    for (String piece : new String[] {"Zq7X", "q7Xk", "7Xk9", "Xk9V", "k9Vw", "Xk9", "Zq7"}) {
+      assertFalse(text.contains(piece), where + " shows '" + piece + "': " + text);
+    }
+    assertFalse(text.contains(SECRET), where + ": " + text);
+  }
+}
