@@ -12,22 +12,8 @@ public final class StatementKeywords {
     if (sql == null) {
       return "(none)";
     }
-    int i = 0;
     int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isWhitespace(c) || c == '(' || c == '{') {
-        i++;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
-      } else {
-        break;
-      }
-    }
+    int i = skipOpening(sql, 0);
     int start = i;
     while (i < n && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_')) {
       i++;
@@ -96,20 +82,7 @@ public final class StatementKeywords {
     int n = sql.length();
     int i = 0;
     for (int w = 0; w < max; w++) {
-      while (i < n) {
-        char c = sql.charAt(i);
-        if (Character.isWhitespace(c) || c == '(') {
-          i++;
-        } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-          int end = sql.indexOf('\n', i);
-          i = end < 0 ? n : end + 1;
-        } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-          int end = sql.indexOf("*/", i + 2);
-          i = end < 0 ? n : end + 2;
-        } else {
-          break;
-        }
-      }
+      i = skipOpening(sql, i);
       int start = i;
       boolean quoted = false;
       while (i < n) {
@@ -273,5 +246,28 @@ public final class StatementKeywords {
     String[] words = leadingWords(sql, 2);
     return "savepoint".equals(words[0])
         || ("set".equals(words[0]) && "constraints".equals(words[1]));
+  }
+
+  /**
+   * Skips what may stand before a word: whitespace, comments, parentheses and the brace of a JDBC
+   * escape.
+   */
+  private static int skipOpening(String sql, int i) {
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isWhitespace(c) || c == '(' || c == '{') {
+        i++;
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    return i;
   }
 }
