@@ -745,7 +745,8 @@ def parameter_log(calls: list[Recorded]) -> tuple[str, str]:
         + "    }\n"
         + "    throw new SQLException(\n"
         + '        "A by-name parameter or an out parameter was recorded, but the statement it is"\n'
-        + '            + " replayed on is not a CallableStatement");\n'
+        + '            + " replayed on is not a CallableStatement",\n'
+        + '        "XX000");\n'
         + "  }\n\n"
         + "".join(s + "\n" for s in setters)
         + "  private void record(int opcode, int parameterIndex, Object a, Object b, Object c) {\n"

@@ -126,6 +126,6 @@ public final class Driver implements java.sql.Driver {
 
   @Override
   public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException("jdbc:neon: logs through SLF4J");
+    throw new SQLFeatureNotSupportedException("jdbc:neon: logs through SLF4J", "0A000");
   }
 }

@@ -424,7 +424,8 @@ final class ParameterLog {
     }
     throw new SQLException(
         "A by-name parameter or an out parameter was recorded, but the statement it is"
-            + " replayed on is not a CallableStatement");
+            + " replayed on is not a CallableStatement",
+        "XX000");
   }
 
   void setNull(int parameterIndex, int sqlType) {

@@ -171,6 +171,17 @@ class ErrorStatesTest {
     }
   }
 
+  @Test
+  void aSavepointOnAClosedConnectionAndTheParentLoggerCarryTheirStates() throws SQLException {
+    Connection connection = fixture.neon();
+    connection.setAutoCommit(false);
+    connection.close();
+    assertEquals("08003", assertThrows(SQLException.class, connection::setSavepoint).getSQLState());
+    assertEquals(
+        "0A000",
+        assertThrows(SQLException.class, new dev.neonjdbc.Driver()::getParentLogger).getSQLState());
+  }
+
   /** Terminates a backend as an administrator would, and waits until it has exited. */
   private void terminate(String pid) throws SQLException {
     try (Connection admin = stack.openSuperuser()) {
