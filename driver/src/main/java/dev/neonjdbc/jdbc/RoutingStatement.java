@@ -5,7 +5,6 @@ import static dev.neonjdbc.jdbc.ExecutionResults.QUERY;
 import static dev.neonjdbc.jdbc.ExecutionResults.RESULTS;
 import static dev.neonjdbc.jdbc.ExecutionResults.UPDATE_COUNT;
 
-import dev.neonjdbc.jdbc.StatementSettings.Setting;
 import dev.neonjdbc.routing.Route;
 import dev.neonjdbc.routing.SqlClassifier;
 import java.sql.Connection;
@@ -26,12 +25,10 @@ import java.util.List;
  * until they are closed, one that produced only an update count goes back at once, and the count
  * and warnings stay readable here ({@link #detach}).
  */
-class RoutingStatement implements Statement {
+class RoutingStatement extends StatementSettingMethods {
   final RoutingConnection connection;
   final StatementShape shape;
 
-  private final PhysicalStatements physicalStatements = new PhysicalStatements();
-  private final StatementSettings settings = new StatementSettings();
   private final ExecutionResults results = new ExecutionResults();
 
   /** The physical statement that ran last (or is running: {@link #cancel} reads it). */
@@ -152,6 +149,7 @@ class RoutingStatement implements Statement {
     return lastResult;
   }
 
+  @Override
   final void checkOpen() throws SQLException {
     if (closed || completed()) {
       throw new SQLException("This statement has been closed.", "55000");
@@ -466,97 +464,7 @@ class RoutingStatement implements Statement {
     return connection;
   }
 
-  // ---- settings ----------------------------------------------------------------------------
-
-  @Override
-  public int getMaxFieldSize() throws SQLException {
-    checkOpen();
-    return settings.maxFieldSize();
-  }
-
-  @Override
-  public void setMaxFieldSize(int max) throws SQLException {
-    checkOpen();
-    settings.maxFieldSize(max);
-    physicalStatements.apply(settings, Setting.MAX_FIELD_SIZE);
-  }
-
-  @Override
-  public int getMaxRows() throws SQLException {
-    checkOpen();
-    return (int) Math.min(Integer.MAX_VALUE, settings.maxRows());
-  }
-
-  @Override
-  public void setMaxRows(int max) throws SQLException {
-    setLargeMaxRows(max);
-  }
-
-  @Override
-  public long getLargeMaxRows() throws SQLException {
-    checkOpen();
-    return settings.maxRows();
-  }
-
-  @Override
-  public void setLargeMaxRows(long max) throws SQLException {
-    checkOpen();
-    settings.maxRows(max);
-    physicalStatements.apply(settings, Setting.MAX_ROWS);
-  }
-
-  @Override
-  public void setEscapeProcessing(boolean enable) throws SQLException {
-    checkOpen();
-    settings.escapeProcessing(enable);
-    physicalStatements.apply(settings, Setting.ESCAPE_PROCESSING);
-  }
-
-  @Override
-  public int getQueryTimeout() throws SQLException {
-    checkOpen();
-    return settings.queryTimeout();
-  }
-
-  @Override
-  public void setQueryTimeout(int seconds) throws SQLException {
-    checkOpen();
-    settings.queryTimeout(seconds);
-    physicalStatements.apply(settings, Setting.QUERY_TIMEOUT);
-  }
-
-  @Override
-  public void setCursorName(String name) throws SQLException {
-    checkOpen();
-    settings.cursorName(name);
-    physicalStatements.apply(settings, Setting.CURSOR_NAME);
-  }
-
-  @Override
-  public void setFetchDirection(int direction) throws SQLException {
-    checkOpen();
-    settings.fetchDirection(direction);
-    physicalStatements.apply(settings, Setting.FETCH_DIRECTION);
-  }
-
-  @Override
-  public int getFetchDirection() throws SQLException {
-    checkOpen();
-    return settings.fetchDirection();
-  }
-
-  @Override
-  public void setFetchSize(int rows) throws SQLException {
-    checkOpen();
-    settings.fetchSize(rows);
-    physicalStatements.apply(settings, Setting.FETCH_SIZE);
-  }
-
-  @Override
-  public int getFetchSize() throws SQLException {
-    checkOpen();
-    return settings.fetchSize();
-  }
+  // ---- result set shape ------------------------------------------------------------------
 
   @Override
   public int getResultSetConcurrency() throws SQLException {
@@ -574,32 +482,6 @@ class RoutingStatement implements Statement {
   public int getResultSetHoldability() throws SQLException {
     checkOpen();
     return shape.holdabilityOr(connection.getHoldability());
-  }
-
-  @Override
-  public void setPoolable(boolean value) throws SQLException {
-    checkOpen();
-    settings.poolable(value);
-    physicalStatements.apply(settings, Setting.POOLABLE);
-  }
-
-  @Override
-  public boolean isPoolable() throws SQLException {
-    checkOpen();
-    return settings.poolable();
-  }
-
-  @Override
-  public void closeOnCompletion() throws SQLException {
-    checkOpen();
-    settings.closeOnCompletion(true);
-    physicalStatements.apply(settings, Setting.CLOSE_ON_COMPLETION);
-  }
-
-  @Override
-  public boolean isCloseOnCompletion() throws SQLException {
-    checkOpen();
-    return settings.closeOnCompletion();
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * either side closes or the relay is closed. Without a delay, each direction is a single thread
  * that writes what it reads at once: a plain TCP hop, shaped like the kit's WebSocket proxy,
  * against which the tunnel's own cost can be measured.
+ *
+ * <p>It also counts the client's flights ({@link #clientFlights()}): bytes from a client that
+ * follow bytes from the server (or open the connection) start a new flight; bytes the client sends
+ * before the server has answered belong to the same one. A protocol that waits for an answer before
+ * it goes on needs one flight per round trip, so the count is the number of round trips, free of
+ * timing and of the machine's load.
  */
 public final class LatencyRelay implements AutoCloseable {
   private static final int CHUNK_BYTES = 64 * 1024;
@@ -42,6 +49,7 @@ public final class LatencyRelay implements AutoCloseable {
   private final long delayNanos;
   private final int id = RELAY_IDS.incrementAndGet();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger clientFlights = new AtomicInteger();
   private volatile boolean closed;
 
   private LatencyRelay(ServerSocket listener, InetSocketAddress target, Duration oneWayDelay) {
@@ -110,6 +118,19 @@ public final class LatencyRelay implements AutoCloseable {
     return "LatencyRelay[" + host() + ":" + port() + " -> " + target + ", +" + roundTrip() + "]";
   }
 
+  /**
+   * How many flights the clients of this relay have sent since it started or since the last {@link
+   * #resetClientFlights()}, over all connections: see the class comment.
+   */
+  public int clientFlights() {
+    return clientFlights.get();
+  }
+
+  /** Starts counting {@link #clientFlights()} from zero. */
+  public void resetClientFlights() {
+    clientFlights.set(0);
+  }
+
   private void acceptLoop() {
     int connection = 0;
     while (!closed) {
@@ -133,9 +154,13 @@ public final class LatencyRelay implements AutoCloseable {
       sockets.add(client);
       sockets.add(server);
       AtomicInteger open = new AtomicInteger(2);
+      // Whether the server spoke last on this connection: the client's next bytes are a new flight.
+      AtomicBoolean serverSpokeLast = new AtomicBoolean(true);
       String name = "latency-relay-" + id + "-" + connection;
-      new Direction(client, server, open, client, server).start(name + "-up");
-      new Direction(server, client, open, client, server).start(name + "-down");
+      new Direction(client, server, open, client, server, serverSpokeLast, true)
+          .start(name + "-up");
+      new Direction(server, client, open, client, server, serverSpokeLast, false)
+          .start(name + "-down");
     }
   }
 
@@ -155,15 +180,35 @@ public final class LatencyRelay implements AutoCloseable {
     private final AtomicInteger open;
     private final Socket client;
     private final Socket server;
+    private final AtomicBoolean serverSpokeLast;
+    private final boolean fromClient;
     private final BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private volatile boolean writerDone;
 
-    Direction(Socket from, Socket to, AtomicInteger open, Socket client, Socket server) {
+    Direction(
+        Socket from,
+        Socket to,
+        AtomicInteger open,
+        Socket client,
+        Socket server,
+        AtomicBoolean serverSpokeLast,
+        boolean fromClient) {
       this.from = from;
       this.to = to;
       this.open = open;
       this.client = client;
       this.server = server;
+      this.serverSpokeLast = serverSpokeLast;
+      this.fromClient = fromClient;
+    }
+
+    /** Counts a chunk before it is passed on, so that an answer to it is always seen after it. */
+    private void saw() {
+      if (!fromClient) {
+        serverSpokeLast.set(true);
+      } else if (serverSpokeLast.getAndSet(false)) {
+        clientFlights.incrementAndGet();
+      }
     }
 
     void start(String name) {
@@ -189,6 +234,9 @@ public final class LatencyRelay implements AutoCloseable {
         OutputStream out = to.getOutputStream();
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          if (n > 0) {
+            saw();
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
@@ -207,7 +255,11 @@ public final class LatencyRelay implements AutoCloseable {
         InputStream in = from.getInputStream();
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          if (n > 0 && !enqueue(Arrays.copyOf(buffer, n))) {
+          if (n == 0) {
+            continue;
+          }
+          saw();
+          if (!enqueue(Arrays.copyOf(buffer, n))) {
             return;
           }
         }

@@ -43,6 +43,16 @@ class LatencyRelayTest {
           long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
           assertTrue(millis >= 40 && millis < 200, "round trip took " + millis + " ms");
         }
+        assertEquals(3, relay.clientFlights(), "each write waited for its answer");
+        relay.resetClientFlights();
+        // Two writes before any answer are one flight; the echo of both ends it.
+        out.write(7);
+        out.flush();
+        out.write(8);
+        out.flush();
+        assertEquals(7, in.read());
+        assertEquals(8, in.read());
+        assertEquals(1, relay.clientFlights());
         client.shutdownOutput();
         assertEquals(-1, in.read(), "the end of stream is passed on");
       }
