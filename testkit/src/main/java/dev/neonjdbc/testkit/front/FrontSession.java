@@ -175,14 +175,14 @@ final class FrontSession {
     flight.writeBytes(
         new PgWire.Flight().begin('K').int32(processId).int32(secretKey).end().toBytes());
     flight.writeBytes(upstream.readyForQuery());
-    pending = new byte[0];
     socket.setSoTimeout(0);
     synchronized (link.writeLock()) {
-      relaying = true;
       if (!front.startRelay(this, generation)) {
-        cut();
-        return;
+        // Suspended between the wake-up and now: the compute went away under the login.
+        throw FrontFailure.of(NeonError.COULD_NOT_CONNECT);
       }
+      pending = new byte[0];
+      relaying = true;
       link.send(flight.toByteArray());
     }
     relay();
