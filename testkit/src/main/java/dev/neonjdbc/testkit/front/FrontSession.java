@@ -148,7 +148,7 @@ final class FrontSession {
     }
     ServerEndpoint kind = EndpointResolver.kindOf(endpoint);
     ClientAuthentication authentication =
-        new ClientAuthentication(link, user, front.secretOf(user));
+        new ClientAuthentication(link, user, front.secretOf(user), front.passwordDigestOf(user));
     String method;
     if (hackPassword != null) {
       pending = authentication.checkPassword(hackPassword);
@@ -166,9 +166,7 @@ final class FrontSession {
 
     front.authenticated(link.transport());
     long generation = front.admit(name);
-    upstream =
-        UpstreamLogin.login(
-            front.upstreamOf(kind), upstreamParameters(parameters), front.password());
+    upstream = UpstreamLogin.login(front.upstreamOf(kind), upstreamParameters(parameters), front);
     ByteArrayOutputStream flight = new ByteArrayOutputStream();
     flight.writeBytes(pending);
     flight.writeBytes(upstream.greeting());

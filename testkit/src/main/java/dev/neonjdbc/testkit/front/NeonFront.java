@@ -51,6 +51,8 @@ public final class NeonFront implements AutoCloseable {
   private final FrontHandshake handshake;
   private final EndpointResolver resolver;
   private final Scram.Secret secret;
+  private final byte[] passwordDigest;
+  private final Map<String, byte[]> saltedPasswords = new ConcurrentHashMap<>();
   private final FrontLog log;
   private final ServerSocket listener;
   private final ServerSocket webSocketListener;
@@ -77,6 +79,8 @@ public final class NeonFront implements AutoCloseable {
     this.handshake = new FrontHandshake(tls, config.directTlsRequiresAlpn());
     this.resolver = new EndpointResolver(config.domain(), config.endpointId());
     this.secret = Scram.Secret.of(config.password());
+    this.passwordDigest =
+        Scram.sha256(config.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     this.log = new FrontLog(config.logFile());
     this.wakePolicy = config.wakePolicy();
     this.suspended = config.suspended();
@@ -301,6 +305,20 @@ public final class NeonFront implements AutoCloseable {
 
   Scram.Secret secretOf(String user) {
     return config.user().equals(user) ? secret : null;
+  }
+
+  byte[] passwordDigestOf(String user) {
+    return config.user().equals(user) ? passwordDigest : null;
+  }
+
+  /**
+   * PBKDF2 of the password for an upstream's salt, computed once per salt: PgBouncer and PostgreSQL
+   * answer with the same {@code pg_authid} salt every time.
+   */
+  byte[] saltedPassword(byte[] salt, int iterations) {
+    return saltedPasswords.computeIfAbsent(
+        Scram.base64(salt) + ":" + iterations,
+        key -> Scram.saltedPassword(config.password(), salt, iterations));
   }
 
   InetSocketAddress upstreamOf(ServerEndpoint kind) {

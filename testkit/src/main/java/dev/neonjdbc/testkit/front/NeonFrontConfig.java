@@ -1,5 +1,6 @@
 package dev.neonjdbc.testkit.front;
 
+import dev.neonjdbc.testkit.NeonStack;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -112,6 +113,17 @@ public record NeonFrontConfig(
     private WakePolicy wakePolicy = WakePolicy.wakeAfter(java.time.Duration.ofSeconds(1));
 
     private Builder() {}
+
+    /**
+     * Upstreams, login and log file from a running stack: its pooled and direct endpoints, its role
+     * and password, and {@code neon-front.log} in its log directory.
+     */
+    public Builder inFrontOf(NeonStack stack) {
+      pooled(stack.pooledHost(), stack.pooledPort());
+      direct(stack.directHost(), stack.directPort());
+      login(stack.user(), stack.password());
+      return logFile(stack.logDirectory().resolve("neon-front.log"));
+    }
 
     /** Address to listen on ({@code 127.0.0.1}). */
     public Builder listenAddress(String address) {

@@ -42,7 +42,7 @@ final class UpstreamLogin {
    * @throws FrontFailure {@link NeonError#COULD_NOT_CONNECT} when the upstream cannot be reached,
    *     or the upstream's own error text (with Neon's hint for unsupported startup parameters)
    */
-  static Upstream login(InetSocketAddress address, Map<String, String> parameters, String password)
+  static Upstream login(InetSocketAddress address, Map<String, String> parameters, NeonFront front)
       throws FrontFailure {
     Socket socket = new Socket();
     try {
@@ -71,7 +71,7 @@ final class UpstreamLogin {
           throw FrontFailure.of(NeonError.COULD_NOT_CONNECT);
         }
         switch (message.type()) {
-          case 'R' -> scram = authenticate(message.reader(), scram, out, password);
+          case 'R' -> scram = authenticate(message.reader(), scram, out, front);
           case 'S', 'N' -> greeting.raw(message);
           case 'K' -> {
             PgWire.BodyReader key = message.reader();
@@ -104,7 +104,7 @@ final class UpstreamLogin {
   }
 
   private static ScramClient authenticate(
-      PgWire.BodyReader request, ScramClient scram, OutputStream out, String password)
+      PgWire.BodyReader request, ScramClient scram, OutputStream out, NeonFront front)
       throws IOException, FrontFailure {
     int code = request.int32();
     switch (code) {
@@ -112,11 +112,11 @@ final class UpstreamLogin {
         return scram;
       }
       case PgWire.AUTH_CLEARTEXT -> {
-        write(out, new PgWire.Flight().begin('p').cString(password).end().toBytes());
+        write(out, new PgWire.Flight().begin('p').cString(front.password()).end().toBytes());
         return null;
       }
       case PgWire.AUTH_SASL -> {
-        ScramClient client = new ScramClient(password);
+        ScramClient client = new ScramClient(front);
         byte[] first = client.firstMessage().getBytes(StandardCharsets.UTF_8);
         write(
             out,
@@ -208,12 +208,12 @@ final class UpstreamLogin {
   /** The client side of SCRAM-SHA-256 without channel binding (the upstream link is plain). */
   private static final class ScramClient {
     private static final String GS2_HEADER = "n,,";
-    private final String password;
+    private final NeonFront front;
     private final String clientFirstBare;
     private byte[] expectedServerSignature;
 
-    ScramClient(String password) {
-      this.password = password;
+    ScramClient(NeonFront front) {
+      this.front = front;
       this.clientFirstBare = "n=,r=" + Scram.nonce();
     }
 
@@ -230,7 +230,7 @@ final class UpstreamLogin {
       }
       byte[] salted;
       try {
-        salted = Scram.saltedPassword(password, Scram.unbase64(salt), Integer.parseInt(iterations));
+        salted = front.saltedPassword(Scram.unbase64(salt), Integer.parseInt(iterations));
       } catch (IllegalArgumentException e) {
         throw FrontFailure.of(NeonError.COULD_NOT_CONNECT);
       }

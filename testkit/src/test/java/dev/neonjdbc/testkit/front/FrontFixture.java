@@ -37,9 +37,7 @@ final class FrontFixture implements AutoCloseable {
     NeonFront front =
         NeonFront.start(
             NeonFrontConfig.builder()
-                .pooled(stack.pooledHost(), stack.pooledPort())
-                .direct(stack.directHost(), stack.directPort())
-                .login(stack.user(), stack.password())
+                .inFrontOf(stack)
                 .tls(issued.certificate(), issued.key())
                 .logFile(stack.logDirectory().resolve("neon-front-test.log"))
                 .build());

@@ -87,6 +87,30 @@ class NeonFrontTlsTest {
   }
 
   @Test
+  void cancelThroughTheFrontReachesTheUpstreamSession() throws Exception {
+    try (Connection direct = fixture.connect(fixture.url(fixture.front.directHostName(), ""));
+        java.sql.Statement sleeping = direct.createStatement()) {
+      Thread canceller =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(500);
+                  sleeping.cancel();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      canceller.start();
+      long start = System.nanoTime();
+      SQLException e =
+          assertThrows(SQLException.class, () -> sleeping.execute("SELECT pg_sleep(30)"));
+      canceller.join();
+      assertEquals("57014", e.getSQLState(), e.getMessage());
+      assertTrue(System.nanoTime() - start < 20_000_000_000L, "cancelled long before 30 s");
+    }
+  }
+
+  @Test
   void wrongPasswordGetsNeonsPasswordError() {
     SQLException e =
         assertThrows(
