@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /** A {@link NeonFront} in front of the shared stack, and pgJDBC URLs through it. */
 final class FrontFixture implements AutoCloseable {
@@ -25,6 +26,13 @@ final class FrontFixture implements AutoCloseable {
 
   /** Starts a front before the shared stack, its certificate from the stack's CA. */
   static FrontFixture start(Path certificateDirectory) throws Exception {
+    return start(certificateDirectory, builder -> builder);
+  }
+
+  /** Like {@link #start(Path)}, with more settings from {@code configure}. */
+  static FrontFixture start(
+      Path certificateDirectory, UnaryOperator<NeonFrontConfig.Builder> configure)
+      throws Exception {
     NeonStack stack = NeonStacks.shared();
     // The local stack keeps its CA key next to the CA certificate (TlsMaterialGenerator).
     Path caKey = stack.caCertificate().resolveSibling("ca.key");
@@ -36,10 +44,12 @@ final class FrontFixture implements AutoCloseable {
             stack.caCertificate(), caKey, certificateDirectory, NeonFrontConfig.DEFAULT_DOMAIN);
     NeonFront front =
         NeonFront.start(
-            NeonFrontConfig.builder()
-                .inFrontOf(stack)
-                .tls(issued.certificate(), issued.key())
-                .logFile(stack.logDirectory().resolve("neon-front-test.log"))
+            configure
+                .apply(
+                    NeonFrontConfig.builder()
+                        .inFrontOf(stack)
+                        .tls(issued.certificate(), issued.key())
+                        .logFile(stack.logDirectory().resolve("neon-front-test.log")))
                 .build());
     return new FrontFixture(stack, front);
   }

@@ -73,6 +73,26 @@ class NeonFrontTlsTest {
   }
 
   @Test
+  void directTlsWithoutAlpnIsAcceptedLikeNeonUnlessConfiguredToRequireIt() throws Exception {
+    try (SSLSocket socket = directTls(fixture.front.port(), List.of())) {
+      socket.startHandshake();
+      assertEquals("", socket.getApplicationProtocol());
+      socket.getOutputStream().write(startupMessage(fixture.stack.user(), "neondb"));
+      socket.getOutputStream().flush();
+      assertEquals('R', socket.getInputStream().read(), "Neon's proxy accepts a missing ALPN");
+    }
+    Path strictCertificates = certificates.resolve("strict");
+    try (FrontFixture strict =
+            FrontFixture.start(strictCertificates, builder -> builder.directTlsRequiresAlpn(true));
+        SSLSocket socket = directTls(strict.front.port(), List.of())) {
+      socket.startHandshake();
+      socket.getOutputStream().write(startupMessage(fixture.stack.user(), "neondb"));
+      socket.getOutputStream().flush();
+      assertEquals(-1, socket.getInputStream().read(), "closed, as PostgreSQL 17 does");
+    }
+  }
+
+  @Test
   void channelBindingRequireWorksAtTheFrontWherePgBouncerCannot() throws Exception {
     try (Connection pooled =
         fixture.connect(fixture.url(fixture.front.pooledHostName(), "channelBinding=require"))) {
@@ -126,6 +146,10 @@ class NeonFrontTlsTest {
   }
 
   private static SSLSocket directTls(List<String> alpn) throws Exception {
+    return directTls(fixture.front.port(), alpn);
+  }
+
+  private static SSLSocket directTls(int port, List<String> alpn) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     try (InputStream in = java.nio.file.Files.newInputStream(fixture.stack.trustStore())) {
       trust.load(in, fixture.stack.trustStorePassword().toCharArray());
@@ -135,11 +159,12 @@ class NeonFrontTlsTest {
     trustManagers.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trustManagers.getTrustManagers(), null);
-    SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", fixture.front.port());
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setServerNames(List.of(new SNIHostName(fixture.front.directHostName())));
-    parameters.setApplicationProtocols(alpn.toArray(String[]::new));
+    if (!alpn.isEmpty()) {
+      parameters.setApplicationProtocols(alpn.toArray(String[]::new));
+    }
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
     socket.setSSLParameters(parameters);
     socket.setSoTimeout(10_000);
