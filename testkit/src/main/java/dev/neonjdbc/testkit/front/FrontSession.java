@@ -2,6 +2,7 @@ package dev.neonjdbc.testkit.front;
 
 import dev.neonjdbc.testkit.ServerEndpoint;
 import dev.neonjdbc.testkit.ws.WebSocketServerStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,7 +103,7 @@ final class FrontSession {
     SSLSocket secure =
         (SSLSocket)
             tls.getSocketFactory()
-                .createSocket(socket, new java.io.ByteArrayInputStream(new byte[0]), true);
+                .createSocket(socket, new ByteArrayInputStream(new byte[0]), true);
     SSLParameters parameters = secure.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {"http/1.1"});
     secure.setSSLParameters(parameters);
