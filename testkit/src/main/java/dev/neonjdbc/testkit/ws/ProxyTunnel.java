@@ -1,25 +1,15 @@
 package dev.neonjdbc.testkit.ws;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
-import org.java_websocket.enums.HandshakeState;
-import org.java_websocket.enums.Role;
-import org.java_websocket.exceptions.InvalidHandshakeException;
 import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.handshake.HandshakeBuilder;
-import org.java_websocket.handshake.HandshakeImpl1Server;
 
 /**
  * One client connection of the {@link WebSocketProxy}: TLS (for {@code wss}), the opening handshake
@@ -35,7 +25,6 @@ import org.java_websocket.handshake.HandshakeImpl1Server;
  */
 final class ProxyTunnel {
   private static final int CHUNK_BYTES = 64 * 1024;
-  private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
   private static final int TARGET_CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final int CLOSE_ANSWER_TIMEOUT_MILLIS = 2_000;
 
@@ -114,44 +103,9 @@ final class ProxyTunnel {
 
   /** Reads and answers the opening handshake; null (after a 400 answer) when it is not one. */
   private ClientHandshake acceptHandshake(InputStream in) throws IOException {
-    byte[] head = readHttpHead(in);
-    Draft draft = new Draft_6455();
-    try {
-      ClientHandshake request =
-          (ClientHandshake) Draft.translateHandshakeHttp(ByteBuffer.wrap(head), Role.SERVER);
-      if (draft.acceptHandshakeAsServer(request) != HandshakeState.MATCHED) {
-        throw new InvalidHandshakeException("not a WebSocket version 13 upgrade");
-      }
-      HandshakeImpl1Server answer = new HandshakeImpl1Server();
-      answer.setHttpStatus((short) 101);
-      answer.setHttpStatusMessage("Switching Protocols");
-      HandshakeBuilder response = draft.postProcessHandshakeResponseAsServer(request, answer);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      for (ByteBuffer part : draft.createHandshake(response)) {
-        bytes.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
-      }
-      writeToClient(bytes.toByteArray());
-      return request;
-    } catch (InvalidHandshakeException | ClassCastException e) {
-      writeToClient(
-          "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.UTF_8));
-      return null;
+    synchronized (clientWriteLock) {
+      return WebSocketHandshake.accept(in, toClient);
     }
-  }
-
-  /** The request up to and including the blank line; not a byte further. */
-  private static byte[] readHttpHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-    int matched = 0;
-    while (matched < 4) {
-      int b = ServerFrames.readByte(in);
-      head.write(b);
-      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-      if (head.size() > MAX_HANDSHAKE_BYTES) {
-        throw new IOException("handshake request too large");
-      }
-    }
-    return head.toByteArray();
   }
 
   private boolean connectTarget(InetSocketAddress address) throws IOException {
@@ -305,13 +259,6 @@ final class ProxyTunnel {
       if (!closeSent.get()) {
         ServerFrames.writeControl(toClient, opcode, payload);
       }
-    }
-  }
-
-  private void writeToClient(byte[] bytes) throws IOException {
-    synchronized (clientWriteLock) {
-      toClient.write(bytes);
-      toClient.flush();
     }
   }
 
