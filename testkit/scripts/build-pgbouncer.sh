@@ -6,7 +6,8 @@
 #   testkit/scripts/build-pgbouncer.sh          build unless a suitable PgBouncer is already there
 #   testkit/scripts/build-pgbouncer.sh --force  build again
 #
-# PREFIX is $NEON_TESTKIT_PGBOUNCER_PREFIX, else /opt/neon-testkit/pgbouncer-1.24.
+# PREFIX is $NEON_TESTKIT_PGBOUNCER_PREFIX, else /opt/neon-testkit/pgbouncer-1.24 (root, or where
+# that is writable), else ~/.cache/neon-testkit/pgbouncer-1.24.
 # NEON_TESTKIT_PGBOUNCER_FETCH=pool skips apt and downloads the pinned .dsc from the archive's pool
 # (what happens anyway when apt cannot fetch the source).
 # Nothing is built when $NEON_TESTKIT_PGBOUNCER_PREPARED names a PgBouncer >= 1.21, or when the
@@ -19,7 +20,15 @@
 set -euo pipefail
 
 SERIES=1.24
-PREFIX=${NEON_TESTKIT_PGBOUNCER_PREFIX:-/opt/neon-testkit/pgbouncer-$SERIES}
+SYSTEM_PREFIX=/opt/neon-testkit/pgbouncer-$SERIES
+USER_PREFIX=${XDG_CACHE_HOME:-$HOME/.cache}/neon-testkit/pgbouncer-$SERIES
+if [ -n "${NEON_TESTKIT_PGBOUNCER_PREFIX:-}" ]; then
+  PREFIX=$NEON_TESTKIT_PGBOUNCER_PREFIX
+elif [ "$(id -u)" = 0 ] || [ -x "$SYSTEM_PREFIX/bin/pgbouncer" ] || mkdir -p "$SYSTEM_PREFIX" 2>/dev/null; then
+  PREFIX=$SYSTEM_PREFIX
+else
+  PREFIX=$USER_PREFIX
+fi
 BINARY=$PREFIX/bin/pgbouncer
 DEBIAN_MIRROR=${NEON_TESTKIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Used only when apt cannot fetch the source: the package as published in trixie, pinned by hash

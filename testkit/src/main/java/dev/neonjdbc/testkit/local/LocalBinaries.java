@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * <p>PgBouncer depends on the {@link PoolerKind} asked for. One that keeps prepared statements
  * (1.21 or later) is {@code $NEON_TESTKIT_PGBOUNCER_PREPARED}, else the one {@code
  * testkit/scripts/build-pgbouncer.sh} installs ({@code
- * $NEON_TESTKIT_PGBOUNCER_PREFIX/bin/pgbouncer}, by default {@value #BUILT_PGBOUNCER}), else the
- * first 1.21 or later on {@code PATH}, {@code /usr/sbin} and {@code /usr/bin}. The plain one is
+ * $NEON_TESTKIT_PGBOUNCER_PREFIX/bin/pgbouncer}, by default {@value #BUILT_PGBOUNCER} or, for a
+ * user who cannot write there, {@code ~/.cache/neon-testkit/pgbouncer-1.24/bin/pgbouncer}), else
+ * the first 1.21 or later on {@code PATH}, {@code /usr/sbin} and {@code /usr/bin}. The plain one is
  * {@code $NEON_TESTKIT_PGBOUNCER}, else the first on {@code PATH}, {@code /usr/sbin} and {@code
  * /usr/bin} (Debian 12's 1.18), else the one that keeps prepared statements, run with {@code
  * max_prepared_statements=0}.
@@ -46,7 +47,7 @@ public record LocalBinaries(Path postgresBin, PgBouncerBinary pgbouncer, Path op
   /** The script that builds the PgBouncer that keeps prepared statements (Debian 13's source). */
   public static final String BUILD_COMMAND = "testkit/scripts/build-pgbouncer.sh";
 
-  /** Where {@link #BUILD_COMMAND} installs PgBouncer unless told otherwise. */
+  /** Where {@link #BUILD_COMMAND} installs PgBouncer when run as root (unless told otherwise). */
   public static final String BUILT_PGBOUNCER = "/opt/neon-testkit/pgbouncer-1.24/bin/pgbouncer";
 
   /** Environment variable naming the plain PgBouncer (any version). */
@@ -137,7 +138,7 @@ public record LocalBinaries(Path postgresBin, PgBouncerBinary pgbouncer, Path op
       return binary;
     }
     List<Path> candidates = new ArrayList<>();
-    candidates.add(builtPgBouncer());
+    candidates.addAll(builtPgBouncers());
     candidates.addAll(systemPgBouncers());
     List<String> tooOld = new ArrayList<>();
     for (Path candidate : candidates) {
@@ -166,7 +167,7 @@ public record LocalBinaries(Path postgresBin, PgBouncerBinary pgbouncer, Path op
     List<Path> candidates = new ArrayList<>();
     env(PLAIN_PGBOUNCER_VARIABLE).map(Path::of).ifPresent(candidates::add);
     candidates.addAll(systemPgBouncers());
-    candidates.add(builtPgBouncer());
+    candidates.addAll(builtPgBouncers());
     for (Path candidate : candidates) {
       Optional<PgBouncerBinary> binary = PgBouncerBinary.probe(candidate);
       if (binary.isPresent()) {
@@ -177,10 +178,19 @@ public record LocalBinaries(Path postgresBin, PgBouncerBinary pgbouncer, Path op
     return Optional.empty();
   }
 
-  private static Path builtPgBouncer() {
-    return env(BUILD_PREFIX_VARIABLE)
-        .map(prefix -> Path.of(prefix, "bin", "pgbouncer"))
-        .orElse(Path.of(BUILT_PGBOUNCER));
+  /** Where {@link #BUILD_COMMAND} installs: its prefix when set, else for root, else for users. */
+  private static List<Path> builtPgBouncers() {
+    Optional<String> prefix = env(BUILD_PREFIX_VARIABLE);
+    if (prefix.isPresent()) {
+      return List.of(Path.of(prefix.get(), "bin", "pgbouncer"));
+    }
+    Path cache =
+        env("XDG_CACHE_HOME")
+            .map(Path::of)
+            .orElse(Path.of(System.getProperty("user.home"), ".cache"));
+    return List.of(
+        Path.of(BUILT_PGBOUNCER),
+        cache.resolve("neon-testkit/pgbouncer-1.24/bin/pgbouncer").toAbsolutePath());
   }
 
   private static List<Path> systemPgBouncers() {
