@@ -31,8 +31,9 @@ final class RoutingFixture {
 
   /**
    * Plain pgJDBC on PgBouncer (default pool). Its server-side prepared statements are switched off
-   * ({@code prepareThreshold=0}) so that its own statement names cannot collide on shared backends:
-   * the tests show the routing problems, not that one.
+   * ({@code prepareThreshold=0}) so that, on a pooler that keeps none, its own statement names
+   * cannot collide on shared backends: the tests show the routing problems, not that one ({@link
+   * PoolerPreparedStatementsTest} shows it).
    */
   Connection plainPooled() throws SQLException {
     return DriverManager.getConnection(

@@ -78,6 +78,11 @@ public abstract class AbstractNeonStack implements NeonStack {
   }
 
   @Override
+  public boolean poolerKeepsPreparedStatements() {
+    return description.poolerKeepsPreparedStatements();
+  }
+
+  @Override
   public String database() {
     return description.database();
   }

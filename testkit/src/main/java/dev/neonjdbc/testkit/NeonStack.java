@@ -21,8 +21,9 @@ import java.util.Properties;
  *
  * <p>URLs returned here carry no credentials; pass {@link #credentials()} or use the {@code open…}
  * methods. Connections returned by the {@code open…} methods are plain pgJDBC connections with the
- * driver's defaults (for example {@code prepareThreshold=5}, which PgBouncer 1.18 in transaction
- * mode does not support across transactions): that is the behaviour an application gets.
+ * driver's defaults (for example {@code prepareThreshold=5}, whose named statements only a pooler
+ * that keeps prepared statements supports across transactions: see {@link
+ * #poolerKeepsPreparedStatements()}): that is the behaviour an application gets.
  */
 public interface NeonStack {
 
@@ -146,6 +147,23 @@ public interface NeonStack {
    * @throws java.sql.SQLFeatureNotSupportedException on the Neon provider, which has no superuser
    */
   Connection openSuperuser() throws SQLException;
+
+  /**
+   * Whether the pooled endpoint keeps protocol-level (named) prepared statements across
+   * transactions, as Neon's pooler does (PgBouncer 1.21 or later with {@code
+   * max_prepared_statements} above zero; Neon runs 1000).
+   *
+   * <p>When true, a plain pgJDBC client may use server-side prepared statements ({@code
+   * prepareThreshold} above zero) on the pooled endpoint: the pooler prepares each statement on
+   * whichever server connection runs it. When false (PgBouncer 1.18, Debian 12's), a named
+   * statement prepared in one transaction is missing in the next, or collides with another client's
+   * of the same name on a shared server connection ({@code prepared statement "S_1" already
+   * exists}). Tests that show either behaviour assert the one this returns.
+   *
+   * <p>The local provider keeps them unless {@code neon.testkit.pooler} (or {@code
+   * NEON_TESTKIT_POOLER}) is {@code plain}.
+   */
+  boolean poolerKeepsPreparedStatements();
 
   /** The PgBouncer admin console, or empty when the provider has none (Neon). */
   Optional<PgBouncerAdmin> pgbouncerAdmin();

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param libpqTls libpq TLS parameters for {@code DATABASE_URL} and {@code PG*}, unencoded, e.g.
  *     {@code sslmode} and {@code sslrootcert}
  * @param logDirectory see {@link NeonStack#logDirectory()}
+ * @param poolerKeepsPreparedStatements see {@link NeonStack#poolerKeepsPreparedStatements()}
  */
 public record StackDescription(
     String providerName,
@@ -39,7 +40,45 @@ public record StackDescription(
     TlsMaterial tls,
     Map<String, String> jdbcTls,
     Map<String, String> libpqTls,
-    Path logDirectory) {
+    Path logDirectory,
+    boolean poolerKeepsPreparedStatements) {
+
+  /**
+   * A description that does not say what the pooler does with prepared statements: Neon's pooler
+   * keeps them ({@code max_prepared_statements=1000}), so the {@code neon} provider's does; any
+   * other is taken for one that keeps none (PgBouncer before 1.21, or {@code
+   * max_prepared_statements=0}).
+   */
+  public StackDescription(
+      String providerName,
+      String pooledHost,
+      int pooledPort,
+      String directHost,
+      int directPort,
+      String database,
+      String singleBackendDatabase,
+      String user,
+      String password,
+      TlsMaterial tls,
+      Map<String, String> jdbcTls,
+      Map<String, String> libpqTls,
+      Path logDirectory) {
+    this(
+        providerName,
+        pooledHost,
+        pooledPort,
+        directHost,
+        directPort,
+        database,
+        singleBackendDatabase,
+        user,
+        password,
+        tls,
+        jdbcTls,
+        libpqTls,
+        logDirectory,
+        "neon".equals(providerName));
+  }
 
   /**
    * Checks that every field but {@code tls} is present, and copies the maps keeping their order.
@@ -73,6 +112,7 @@ public record StackDescription(
         + database
         + ", user "
         + user
+        + (poolerKeepsPreparedStatements ? ", pooler keeps prepared statements" : "")
         + "]";
   }
 }

@@ -166,11 +166,13 @@ class LocalStackTest {
   void pooledSessionsAreTransactionPooled() throws SQLException {
     try (Connection pooled = stack.openPooled(stack.singleBackendDatabase());
         Connection other = stack.openPooled(stack.singleBackendDatabase())) {
-      scalar(pooled, "SELECT set_config('application_name', 'leaked-setting', false)");
+      // A setting PgBouncer does not track per client: 1.24 gives each client its own
+      // application_name back on every handover (1.18 let a set_config of it leak), not this one.
+      scalar(pooled, "SELECT set_config('neonkit.probe', 'leaked-setting', false)");
       // The backend went back to the pool after that statement; the next client gets it as is.
-      assertEquals("leaked-setting", scalar(other, "SELECT current_setting('application_name')"));
+      assertEquals("leaked-setting", scalar(other, "SELECT current_setting('neonkit.probe')"));
       try (Statement reset = other.createStatement()) {
-        reset.execute("RESET application_name");
+        reset.execute("RESET neonkit.probe");
       }
     }
   }

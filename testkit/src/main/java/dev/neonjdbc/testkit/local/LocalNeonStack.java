@@ -4,11 +4,12 @@ import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
+import dev.neonjdbc.testkit.pgbouncer.PgBouncerBinary;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
+import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
 import dev.neonjdbc.testkit.pgbouncer.PsqlPgBouncerAdmin;
 import dev.neonjdbc.testkit.postgres.ClusterBootstrap;
 import dev.neonjdbc.testkit.postgres.Passwords;
-import dev.neonjdbc.testkit.process.CommandResult;
 import dev.neonjdbc.testkit.process.Commands;
 import dev.neonjdbc.testkit.process.FileTrees;
 import dev.neonjdbc.testkit.process.ServiceUser;
@@ -38,6 +39,10 @@ import java.util.Properties;
  * pid file) and PostgreSQL's Unix socket; it is deleted at stop. Logs ({@code initdb.log}, {@code
  * postgresql.log}, {@code pgbouncer.log}, {@code pgbouncer.console.log}, {@code stack.txt}) go to
  * the log directory and are kept.
+ *
+ * <p>The pooled endpoint is the PgBouncer {@link PoolerKind#configured()} asks for: by default
+ * PgBouncer 1.21 or later with {@code max_prepared_statements=1000}, as on Neon; with {@code plain}
+ * the system's PgBouncer (Debian 12's 1.18), which keeps no prepared statements.
  *
  * <p>PostgreSQL listens on {@code 127.0.0.1} and on the socket. PgBouncer listens on {@code
  * 127.0.0.1} only and reaches PostgreSQL through the socket, so {@code inet_server_addr()} is NULL
@@ -89,7 +94,9 @@ public final class LocalNeonStack extends AbstractNeonStack {
    */
   public static LocalNeonStack start(Path logDirectory) {
     long startNanos = System.nanoTime();
-    LocalBinaries binaries = LocalBinaries.locate();
+    PoolerKind pooler = PoolerKind.configured();
+    LocalBinaries binaries = LocalBinaries.locate(pooler);
+    int maxPreparedStatements = maxPreparedStatements(pooler, binaries.pgbouncer());
     ServiceUser serviceUser = ServiceUser.current();
     Path tempRoot = tempRoot();
     StaleStackReaper.reap(tempRoot, binaries, serviceUser);
@@ -166,7 +173,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
                   tls.serverCertificate().toString(),
                   tls.caCertificate().toString(),
                   pgbouncerLog.toString(),
-                  stackDirectory.resolve(PGBOUNCER_PID_FILE).toString()),
+                  stackDirectory.resolve(PGBOUNCER_PID_FILE).toString(),
+                  maxPreparedStatements),
           pgbouncerLog);
 
       Map<String, String> libpqTls = new LinkedHashMap<>(jdbcTls);
@@ -184,7 +192,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
               tls,
               jdbcTls,
               libpqTls,
-              logDirectory);
+              logDirectory,
+              pooler.keepsPreparedStatements());
       LocalNeonStack stack =
           new LocalNeonStack(
               description,
@@ -198,7 +207,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
       stack.awaitPooledLogin(pgbouncerLog);
       stack.writeSummary(
           serverVersion,
-          pgbouncerVersion(binaries),
+          binaries.pgbouncer(),
+          maxPreparedStatements,
           Duration.ofNanos(System.nanoTime() - startNanos));
       return stack;
     } catch (IOException | SQLException | RuntimeException e) {
@@ -285,33 +295,42 @@ public final class LocalNeonStack extends AbstractNeonStack {
     }
   }
 
-  private void writeSummary(String serverVersion, String pgbouncerVersion, Duration took)
+  /**
+   * Neon's value when the pooler is to keep prepared statements; otherwise zero, or nothing at all
+   * for a PgBouncer older than 1.21, which does not know the setting.
+   */
+  private static int maxPreparedStatements(PoolerKind pooler, PgBouncerBinary pgbouncer) {
+    if (pooler.keepsPreparedStatements()) {
+      return PgBouncerConfig.NEON_MAX_PREPARED_STATEMENTS;
+    }
+    return pgbouncer.supportsPreparedStatements() ? 0 : PgBouncerConfig.PGBOUNCER_DEFAULT;
+  }
+
+  private void writeSummary(
+      String serverVersion, PgBouncerBinary pgbouncer, int maxPreparedStatements, Duration took)
       throws IOException {
     String summary =
         String.format(
-            "neon-testkit local stack started in %d ms: PostgreSQL %s direct %s:%d, %s pooled"
-                + " %s:%d (transaction mode, databases %s and %s with pool_size=1), user %s,"
-                + " TLS CA %s, stack directory %s%n",
+            "neon-testkit local stack started in %d ms: PostgreSQL %s direct %s:%d, %s (%s)"
+                + " pooled %s:%d (transaction mode, %s, databases %s and %s with pool_size=1),"
+                + " user %s, TLS CA %s, stack directory %s%n",
             took.toMillis(),
             serverVersion,
             directHost(),
             directPort(),
-            pgbouncerVersion,
+            pgbouncer.versionLine(),
+            pgbouncer.executable(),
             pooledHost(),
             pooledPort(),
+            maxPreparedStatements < 0
+                ? "no prepared statements"
+                : "max_prepared_statements=" + maxPreparedStatements,
             database(),
             singleBackendDatabase(),
             user(),
             caCertificate(),
             stackDirectory);
     Files.writeString(logDirectory().resolve("stack.txt"), summary, StandardCharsets.UTF_8);
-  }
-
-  private static String pgbouncerVersion(LocalBinaries binaries) {
-    CommandResult result =
-        Commands.run(List.of(binaries.pgbouncer().toString(), "--version"), Duration.ofSeconds(10));
-    String firstLine = result.output().strip().lines().findFirst().orElse("PgBouncer");
-    return result.succeeded() ? firstLine : "PgBouncer";
   }
 
   private static String scalar(Connection connection, String sql) throws SQLException {

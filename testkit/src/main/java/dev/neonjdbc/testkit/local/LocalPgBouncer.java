@@ -55,15 +55,14 @@ final class LocalPgBouncer {
       try {
         ProcessBuilder builder =
             new ProcessBuilder(
-                    serviceUser.wrap(
-                        List.of(binaries.pgbouncer().toString(), "-q", configFile.toString())))
+                    serviceUser.wrap(List.of(executable().toString(), "-q", configFile.toString())))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
         Commands.scrubEnvironment(builder.environment());
         process = builder.start();
         process.getOutputStream().close();
       } catch (IOException e) {
-        throw new NeonStackException("cannot start " + binaries.pgbouncer(), e);
+        throw new NeonStackException("cannot start " + executable(), e);
       }
       if (awaitListening()) {
         return;
@@ -96,14 +95,28 @@ final class LocalPgBouncer {
     return port;
   }
 
-  /** Stops PgBouncer (SIGTERM: immediate shutdown), forcibly if it lingers. */
+  /**
+   * Stops PgBouncer at once, forcibly if it lingers. Before 1.23 one {@code SIGTERM} does that.
+   * From 1.23 on {@code SIGTERM} waits for every client to leave and a second one exits at once;
+   * the immediate {@code SIGQUIT} would not do here, because a JVM starts its children with {@code
+   * SIGQUIT} blocked (it keeps that signal for thread dumps).
+   */
   void stop() {
     if (process == null) {
       return;
     }
     // runuser relays signals, but signal its child directly too: it is the process that matters.
     List<ProcessHandle> all = process.descendants().toList();
-    all.forEach(ProcessHandle::destroy);
+    List<ProcessHandle> pgbouncers = all.isEmpty() ? List.of(process.toHandle()) : all;
+    pgbouncers.forEach(ProcessHandle::destroy);
+    if (!binaries.pgbouncer().stopsAtOnceOnSigterm()) {
+      // Signals of one kind do not queue: repeat until the second has been seen.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (pgbouncers.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+        sleepQuietly(50);
+        pgbouncers.forEach(ProcessHandle::destroy);
+      }
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -115,6 +128,18 @@ final class LocalPgBouncer {
       Thread.currentThread().interrupt();
     }
     process = null;
+  }
+
+  private Path executable() {
+    return binaries.pgbouncer().executable();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean awaitListening() {
