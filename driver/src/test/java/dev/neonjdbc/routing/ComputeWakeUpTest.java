@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neonjdbc.testkit.NeonStack;
+import dev.neonjdbc.testkit.PgBouncerAdmin;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,22 +51,68 @@ class ComputeWakeUpTest {
     }
   }
 
+  /**
+   * PgBouncer completes a login without a server only when it has seen one before for that pool (it
+   * answers from the server's parameters it cached). The single-backend database's pool is never
+   * reached in this class, so with the database paused its logins wait for real.
+   */
   @Test
   void loginTimeoutHoldsWhilePgBouncerQueuesTheLogin() throws Exception {
-    privateStack.stopPostgres();
     Properties properties = stack.credentials();
     properties.setProperty("loginTimeout", "3");
     properties.setProperty("connectTimeout", "3");
     properties.setProperty("connectRetry", "false");
-    long start = System.nanoTime();
-    SQLException error =
-        assertThrows(
-            SQLException.class,
-            () -> new dev.neonjdbc.Driver().connect(url(stack.pooledPort()), properties).close());
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertEquals("08001", error.getSQLState(), error.getMessage());
-    assertTrue(error.getMessage().contains("loginTimeout"), error.getMessage());
-    assertTrue(millis >= 2900 && millis < 4500, "returned after " + millis + " ms");
+    assertConnectEndsAtTheDeadline(stack.singleBackendDatabase(), properties);
+  }
+
+  @Test
+  void loginTimeoutHoldsThroughTheTunnelWhilePgBouncerQueuesTheLogin() throws Exception {
+    Properties properties = stack.credentials();
+    properties.setProperty("transport", "websocket");
+    properties.setProperty("webSocketUrl", stack.webSocketUrlTemplate());
+    properties.setProperty("webSocketPipelineConnect", "false"); // PgBouncer asks for SCRAM
+    properties.setProperty("loginTimeout", "3");
+    properties.setProperty("connectRetry", "false");
+    assertConnectEndsAtTheDeadline(stack.singleBackendDatabase(), properties);
+  }
+
+  /**
+   * Where PgBouncer does complete the login from its cache, pgJDBC's own query after login (SET
+   * application_name, without startupParameters) is what waits for the server: the deadline covers
+   * it too, since it is part of opening the session.
+   */
+  @Test
+  void loginTimeoutCoversPgJdbcsQueryAfterLogin() throws Exception {
+    Properties properties = stack.credentials();
+    properties.setProperty("loginTimeout", "3");
+    properties.setProperty("startupParameters", "false");
+    properties.setProperty("connectRetry", "false");
+    assertConnectEndsAtTheDeadline(stack.database(), properties);
+  }
+
+  private static void assertConnectEndsAtTheDeadline(String database, Properties properties)
+      throws Exception {
+    PgBouncerAdmin admin = stack.pgbouncerAdmin().orElseThrow();
+    admin.command("PAUSE " + database);
+    try {
+      String url =
+          "jdbc:neon://127.0.0.1:"
+              + stack.pooledPort()
+              + "/"
+              + database
+              + "?"
+              + stack.sslParameters();
+      long start = System.nanoTime();
+      SQLException error =
+          assertThrows(
+              SQLException.class, () -> new dev.neonjdbc.Driver().connect(url, properties).close());
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals("08001", error.getSQLState(), error.getMessage());
+      assertTrue(error.getMessage().contains("loginTimeout"), error.getMessage());
+      assertTrue(millis >= 2900 && millis < 4500, "returned after " + millis + " ms");
+    } finally {
+      admin.command("RESUME " + database);
+    }
   }
 
   @Test
