@@ -90,7 +90,10 @@ public final class Driver implements java.sql.Driver {
                 settings.pgjdbcUrl(settings.endpointFor(settings.routeMode())),
                 settings.pgjdbcProperties());
     for (DriverPropertyInfo property : pgjdbc) {
-      result.add(masked(property, settings));
+      // A key both drivers know (loginTimeout) is listed once, as jdbc:neon: reads it.
+      if (NeonProperty.forName(property.name) == null) {
+        result.add(masked(property, settings));
+      }
     }
     return result.toArray(new DriverPropertyInfo[0]);
   }

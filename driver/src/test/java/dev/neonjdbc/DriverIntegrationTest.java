@@ -191,6 +191,8 @@ class DriverIntegrationTest {
       assertTrue(names.contains(property.getName()), property.getName());
     }
     assertTrue(names.contains("sslmode"), "pgJDBC's properties follow ours");
+    assertEquals(
+        info.length, names.size(), "a key both drivers know (loginTimeout) is listed once");
     for (DriverPropertyInfo property : info) {
       assertFalse(String.valueOf(property.value).contains("Sup3rSecret"), property.name);
       if (property.name.equals("route")) {

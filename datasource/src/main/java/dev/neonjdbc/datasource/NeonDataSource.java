@@ -58,7 +58,6 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
   private String url = ConnectionSettings.PREFIX;
   private String user;
   private String password;
-  private int loginTimeout;
   private PrintWriter logWriter;
 
   private volatile DataSourceRuntime runtime;
@@ -131,9 +130,6 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
     Properties info = new Properties();
     info.putAll(dataSourceProperties);
     info.putAll(neonProperties);
-    if (loginTimeout > 0 && info.getProperty("loginTimeout") == null) {
-      info.setProperty("loginTimeout", Integer.toString(loginTimeout));
-    }
     if (user != null) {
       info.setProperty("user", user);
     }
@@ -393,6 +389,36 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
     setNeon(NeonProperty.WEBSOCKET_PIPELINE_CONNECT, value);
   }
 
+  /** {@link NeonProperty#DIRECT_TLS}. */
+  public String getDirectTls() {
+    return neon(NeonProperty.DIRECT_TLS);
+  }
+
+  /** {@link NeonProperty#DIRECT_TLS}: {@code auto}, {@code true}, {@code false}. */
+  public void setDirectTls(String value) {
+    setNeon(NeonProperty.DIRECT_TLS, value);
+  }
+
+  /** {@link NeonProperty#STARTUP_PARAMETERS}. */
+  public String getStartupParameters() {
+    return neon(NeonProperty.STARTUP_PARAMETERS);
+  }
+
+  /** {@link NeonProperty#STARTUP_PARAMETERS}: {@code auto}, {@code true}, {@code false}. */
+  public void setStartupParameters(String value) {
+    setNeon(NeonProperty.STARTUP_PARAMETERS, value);
+  }
+
+  /** {@link NeonProperty#CONNECT_RETRY}. */
+  public String getConnectRetry() {
+    return neon(NeonProperty.CONNECT_RETRY);
+  }
+
+  /** {@link NeonProperty#CONNECT_RETRY}: {@code auto}, {@code true}, {@code false}. */
+  public void setConnectRetry(String value) {
+    setNeon(NeonProperty.CONNECT_RETRY, value);
+  }
+
   /** {@link NeonProperty#WEBSOCKET_ALLOW_INSECURE}. */
   public boolean isWebSocketAllowInsecure() {
     return Boolean.parseBoolean(neon(NeonProperty.WEBSOCKET_ALLOW_INSECURE));
@@ -584,16 +610,23 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
     this.logWriter = out;
   }
 
-  /** Passed to pgJDBC as {@code loginTimeout} unless set otherwise. */
+  /**
+   * {@link NeonProperty#LOGIN_TIMEOUT}: seconds allowed to open one physical session, retries
+   * included; 0 for no limit of its own.
+   */
   @Override
   public void setLoginTimeout(int seconds) {
-    checkNotStarted();
-    this.loginTimeout = seconds;
+    if (seconds < 0) {
+      throw new IllegalArgumentException("loginTimeout must be 0 or more, was " + seconds);
+    }
+    setNeon(NeonProperty.LOGIN_TIMEOUT, seconds == 0 ? null : Integer.toString(seconds));
   }
 
+  /** {@link NeonProperty#LOGIN_TIMEOUT}, 0 when not set. */
   @Override
   public int getLoginTimeout() {
-    return loginTimeout;
+    String value = neon(NeonProperty.LOGIN_TIMEOUT);
+    return value == null ? 0 : Integer.parseInt(value.trim());
   }
 
   @Override
@@ -647,9 +680,6 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
     reference.add(ref("maxLifetime", pools.maxLifetimeMillis));
     reference.add(ref("validationTimeout", pools.validationTimeoutMillis));
     reference.add(ref("registerMbeans", pools.registerMbeans));
-    if (loginTimeout > 0) {
-      reference.add(ref("loginTimeout", loginTimeout));
-    }
     return reference;
   }
 
