@@ -1,5 +1,6 @@
 package dev.neonjdbc.testkit.testcontainers;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
@@ -18,55 +19,55 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * The stack in Docker, through Testcontainers. It starts, on one new Docker network:
+ * The stack in Docker, through Testcontainers. On one new Docker network it starts:
  *
  * <ul>
- *   <li>a PostgreSQL container ({@value #DEFAULT_POSTGRES_IMAGE}, or {@code
- *       $NEON_TESTKIT_POSTGRES_IMAGE}) with TLS from the kit's CA ({@code ssl=on}), SCRAM for every
- *       login ({@code initdb --auth-host=scram-sha-256 --auth-local=scram-sha-256}), {@code
- *       max_connections=200} and durability off, its port 5432 published on a random host port;
- *   <li>a PgBouncer container ({@value #DEFAULT_PGBOUNCER_IMAGE}, or {@code
- *       $NEON_TESTKIT_PGBOUNCER_IMAGE}) with the same {@code pgbouncer.ini} as the local provider
- *       (transaction pooling, SCRAM auth file holding the server's secrets, client TLS, aliases
- *       {@code neondb} and {@code neondb_single}), reaching PostgreSQL by its network alias, its
- *       port 6432 published on a random host port.
+ *   <li>a PostgreSQL container: a fresh {@code initdb} cluster with TLS from the kit's CA, SCRAM
+ *       for every login, {@code max_connections=200}, durability off;
+ *   <li>a PgBouncer container with the local provider's {@code pgbouncer.ini} (transaction pooling,
+ *       SCRAM auth file holding the server's secrets, client TLS, aliases {@code neondb} and {@code
+ *       neondb_single} with one server connection) plus {@code max_prepared_statements}, reaching
+ *       PostgreSQL by its network alias.
  * </ul>
  *
- * <p>PgBouncer reaches PostgreSQL over TCP here, so pooled sessions are recognised by their client
- * address (the PgBouncer container's) rather than by a NULL {@code inet_server_addr()}. Container
- * logs are written to the log directory when the stack stops.
+ * <p>Both run the kit's image (PostgreSQL 17 and PgBouncer 1.24 from Debian's packages, built on
+ * first use and never pulled: {@link KitImages}) unless {@code NEON_TESTKIT_POSTGRES_IMAGE} or
+ * {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. Their ports are published on {@code
+ * 127.0.0.1} only; the WebSocket proxies and latency relays run in this JVM, as with the local
+ * provider. PgBouncer reaches PostgreSQL over TCP here, so pooled sessions are those whose client
+ * address is the PgBouncer container's. Container output goes to {@code postgresql.log} and {@code
+ * pgbouncer.log} in the log directory as it comes. Containers and network carry owner labels: the
+ * shutdown hook removes them, and {@link ContainerReaper} removes those of killed JVMs.
  */
 public final class ContainerNeonStack extends AbstractNeonStack {
-  /** PostgreSQL image used unless {@code NEON_TESTKIT_POSTGRES_IMAGE} names another. */
-  public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
-
-  /** PgBouncer image used unless {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. */
-  public static final String DEFAULT_PGBOUNCER_IMAGE = "edoburu/pgbouncer:latest";
+  /**
+   * {@code max_prepared_statements} of the pooler, as on Neon (PgBouncer 1.21 and later keep
+   * protocol-level prepared statements across transactions).
+   */
+  public static final int MAX_PREPARED_STATEMENTS = 1000;
 
   private static final String USER = "neon";
   private static final String DATABASE = "neondb";
   private static final String SINGLE_BACKEND_DATABASE = "neondb_single";
   private static final String SUPERUSER = "postgres";
   private static final String POSTGRES_ALIAS = "postgres";
-  private static final int POSTGRES_PORT = 5432;
-  private static final int PGBOUNCER_PORT = 6432;
-  private static final String PG_TLS_DIR = "/var/lib/postgresql/tls";
-  private static final String PGBOUNCER_DIR = "/etc/pgbouncer";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Network network;
   private final GenericContainer<?> postgres;
@@ -96,96 +97,96 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   }
 
   /**
-   * Starts both containers and prepares the database.
+   * Removes what killed JVMs left, builds the kit's image if it is missing, then starts both
+   * containers and prepares the database.
    *
-   * @param logDirectory existing directory for container logs, written at stop
+   * @param logDirectory existing directory for the logs, kept after stop
+   * @throws NeonStackException when the engine, an image or a container fails, with the reason
    */
-  @SuppressWarnings("resource") // the containers and network are closed by stop()
   public static ContainerNeonStack start(Path logDirectory) {
+    long startNanos = System.nanoTime();
+    DockerClient docker = Docker.client();
+    ContainerReaper.reapAbandoned(docker);
+    KitImages images = KitImages.load();
+    Duration imageBuild = images.ensurePresent(docker, logDirectory);
+    KitContainers containers = new KitContainers(docker);
+
     String superuserPassword = Passwords.alphanumeric(24);
     String adminPassword = Passwords.alphanumeric(24);
     String password = Passwords.neonStyle();
-    Network network = Network.newNetwork();
+    Network network = containers.network();
     GenericContainer<?> postgres = null;
     GenericContainer<?> pgbouncer = null;
     Path workDirectory = null;
     try {
       workDirectory = Files.createTempDirectory("neonkit-tc-");
-      String dockerHost = DockerClientFactory.instance().dockerHostIpAddress();
+      String host = containers.host();
       TlsMaterial tls =
           TlsMaterialGenerator.generate(
-              workDirectory.resolve("tls"), extraNames(dockerHost), Passwords.alphanumeric(16));
+              workDirectory.resolve("tls"), extraNames(host), Passwords.alphanumeric(16));
 
       postgres =
-          new GenericContainer<>(image("NEON_TESTKIT_POSTGRES_IMAGE", DEFAULT_POSTGRES_IMAGE))
-              .withNetwork(network)
+          withTls(
+                  containers.container(
+                      images.postgresImage(),
+                      "postgres",
+                      network,
+                      ContainerFiles.postgresScript(SUPERUSER),
+                      ContainerFiles.POSTGRES_PORT,
+                      logDirectory.resolve("postgresql.log")),
+                  tls)
               .withNetworkAliases(POSTGRES_ALIAS)
-              .withEnv("POSTGRES_PASSWORD", superuserPassword)
-              .withEnv(
-                  "POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256")
-              .withCopyToContainer(file(tls.serverCertificate()), "/tls-in/server.pem")
-              .withCopyToContainer(file(tls.serverKey()), "/tls-in/server.key")
-              .withCopyToContainer(file(tls.caCertificate()), "/tls-in/ca.pem")
-              .withExposedPorts(POSTGRES_PORT)
-              // The key must belong to postgres with mode 0600, which a copied file cannot.
-              .withCommand("sh", "-c", postgresStartScript())
+              .withCopyToContainer(
+                  text(superuserPassword + "\n"), ContainerFiles.SUPERUSER_PASSWORD_FILE)
+              .withCopyToContainer(
+                  text(ContainerFiles.postgresqlConf()), ContainerFiles.POSTGRESQL_CONF)
+              .withCopyToContainer(text(ContainerFiles.pgHbaConf()), ContainerFiles.PG_HBA_CONF)
               .waitingFor(
-                  Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 2)
-                      .withStartupTimeout(Duration.ofMinutes(2)));
+                  Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 1)
+                      .withStartupTimeout(STARTUP_TIMEOUT));
       postgres.start();
 
       Map<String, String> jdbcTls = new LinkedHashMap<>();
       jdbcTls.put("sslmode", "verify-full");
       jdbcTls.put("sslrootcert", tls.caCertificate().toString());
+      int directPort = postgres.getMappedPort(ContainerFiles.POSTGRES_PORT);
       String bootstrapUrl =
-          "jdbc:postgresql://"
-              + postgres.getHost()
-              + ":"
-              + postgres.getMappedPort(POSTGRES_PORT)
-              + "/postgres?"
-              + query(jdbcTls);
+          "jdbc:postgresql://" + host + ":" + directPort + "/postgres?" + query(jdbcTls);
       Map<String, String> secrets;
+      String serverVersion;
       try (Connection superuser = connect(bootstrapUrl, login(SUPERUSER, superuserPassword))) {
+        serverVersion = scalar(superuser, "SHOW server_version");
         secrets =
             ClusterBootstrap.createRolesAndDatabase(
                 superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
       }
 
-      PgBouncerConfig config =
-          new PgBouncerConfig(
-              "0.0.0.0",
-              PGBOUNCER_PORT,
-              POSTGRES_ALIAS,
-              POSTGRES_PORT,
-              DATABASE,
-              SINGLE_BACKEND_DATABASE,
-              PGBOUNCER_DIR + "/userlist.txt",
-              PGBOUNCER_DIR + "/tls/server.key",
-              PGBOUNCER_DIR + "/tls/server.pem",
-              PGBOUNCER_DIR + "/tls/ca.pem",
-              "",
-              "");
       pgbouncer =
-          new GenericContainer<>(image("NEON_TESTKIT_PGBOUNCER_IMAGE", DEFAULT_PGBOUNCER_IMAGE))
-              .withNetwork(network)
-              .withCopyToContainer(text(config.render()), PGBOUNCER_DIR + "/pgbouncer.ini")
+          withTls(
+                  containers.container(
+                      images.pgbouncerImage(),
+                      "pgbouncer",
+                      network,
+                      ContainerFiles.pgbouncerScript(),
+                      ContainerFiles.PGBOUNCER_PORT,
+                      logDirectory.resolve("pgbouncer.log")),
+                  tls)
+              .withCopyToContainer(text(pgbouncerIni()), ContainerFiles.PGBOUNCER_INI)
               .withCopyToContainer(
-                  text(PgBouncerConfig.authFile(secrets)), PGBOUNCER_DIR + "/userlist.txt")
-              .withCopyToContainer(file(tls.serverCertificate()), PGBOUNCER_DIR + "/tls/server.pem")
-              .withCopyToContainer(file(tls.serverKey()), PGBOUNCER_DIR + "/tls/server.key")
-              .withCopyToContainer(file(tls.caCertificate()), PGBOUNCER_DIR + "/tls/ca.pem")
-              .withExposedPorts(PGBOUNCER_PORT)
-              .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(1)));
+                  text(PgBouncerConfig.authFile(secrets)), ContainerFiles.PGBOUNCER_AUTH_FILE)
+              .waitingFor(
+                  Wait.forLogMessage(".*process up: PgBouncer.*\\s", 1)
+                      .withStartupTimeout(STARTUP_TIMEOUT));
       pgbouncer.start();
       String pgbouncerAddress = networkAddress(pgbouncer, network);
 
       StackDescription description =
           new StackDescription(
               "testcontainers",
-              pgbouncer.getHost(),
-              pgbouncer.getMappedPort(PGBOUNCER_PORT),
-              postgres.getHost(),
-              postgres.getMappedPort(POSTGRES_PORT),
+              host,
+              pgbouncer.getMappedPort(ContainerFiles.PGBOUNCER_PORT),
+              host,
+              directPort,
               DATABASE,
               SINGLE_BACKEND_DATABASE,
               USER,
@@ -204,21 +205,24 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               pgbouncerAddress,
               superuserPassword,
               adminPassword);
-      Files.writeString(
-          logDirectory.resolve("stack.txt"),
-          "neon-testkit testcontainers stack: "
-              + description
-              + ", PgBouncer at "
-              + pgbouncerAddress
-              + " on the Docker network\n",
-          StandardCharsets.UTF_8);
+      stack.awaitPooledLogin();
+      stack.writeSummary(
+          images,
+          serverVersion,
+          containers.loopbackOnly(),
+          imageBuild,
+          Duration.ofNanos(System.nanoTime() - startNanos));
       return stack;
     } catch (IOException | SQLException | RuntimeException e) {
       stopQuietly(pgbouncer);
       stopQuietly(postgres);
-      network.close();
+      closeQuietly(network);
       FileTrees.deleteQuietly(workDirectory);
-      throw new NeonStackException("the Testcontainers stack failed to start: " + e, e);
+      if (e instanceof NeonStackException failure) {
+        throw failure;
+      }
+      throw new NeonStackException(
+          "the Testcontainers stack failed to start (logs in " + logDirectory + "): " + e, e);
     }
   }
 
@@ -250,47 +254,127 @@ public final class ContainerNeonStack extends AbstractNeonStack {
                     adminPassword));
   }
 
-  /** Saves the container logs, stops both containers, removes the network and temp files. */
+  /** Stops and removes both containers and the network, and deletes the temp files. */
   @Override
   protected synchronized void stop() {
-    saveLogs(postgres, "postgresql.log");
-    saveLogs(pgbouncer, "pgbouncer.log");
     stopQuietly(pgbouncer);
     stopQuietly(postgres);
-    network.close();
+    closeQuietly(network);
     FileTrees.deleteQuietly(workDirectory);
   }
 
-  private void saveLogs(GenericContainer<?> container, String fileName) {
-    try {
-      Files.writeString(
-          logDirectory().resolve(fileName), container.getLogs(), StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      // Logs are a convenience; stopping matters more.
+  /** The Docker id of the PostgreSQL container. */
+  String postgresContainerId() {
+    return postgres.getContainerId();
+  }
+
+  /** The Docker id of the PgBouncer container. */
+  String pgbouncerContainerId() {
+    return pgbouncer.getContainerId();
+  }
+
+  /** The Docker id of the stack's network. */
+  String networkId() {
+    return network.getId();
+  }
+
+  /**
+   * Waits until a client can log in through PgBouncer with SCRAM: that proves PgBouncer reaches
+   * PostgreSQL with the client's keys, not just that its port is open.
+   */
+  private void awaitPooledLogin() throws SQLException {
+    long deadline = System.nanoTime() + LOGIN_TIMEOUT.toNanos();
+    while (true) {
+      try (Connection connection = openPooled()) {
+        scalar(connection, "SELECT 1");
+        return;
+      } catch (SQLException e) {
+        if (!pgbouncer.isRunning() || System.nanoTime() > deadline) {
+          throw new NeonStackException(
+              "cannot log in through PgBouncer: "
+                  + e.getMessage()
+                  + " (log "
+                  + logDirectory().resolve("pgbouncer.log")
+                  + ")",
+              e);
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NeonStackException("interrupted while waiting for PgBouncer", e);
+      }
     }
   }
 
-  private static String postgresStartScript() {
-    return String.join(
-        " && ",
-        "mkdir -p " + PG_TLS_DIR,
-        "cp /tls-in/server.pem /tls-in/server.key /tls-in/ca.pem " + PG_TLS_DIR,
-        "chown -R postgres:postgres " + PG_TLS_DIR,
-        "chmod 600 " + PG_TLS_DIR + "/server.key",
-        "exec docker-entrypoint.sh postgres"
-            + " -c ssl=on"
-            + " -c ssl_cert_file="
-            + PG_TLS_DIR
-            + "/server.pem"
-            + " -c ssl_key_file="
-            + PG_TLS_DIR
-            + "/server.key"
-            + " -c ssl_ca_file="
-            + PG_TLS_DIR
-            + "/ca.pem"
-            + " -c password_encryption=scram-sha-256"
-            + " -c max_connections=200"
-            + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+  private void writeSummary(
+      KitImages images,
+      String serverVersion,
+      boolean loopbackOnly,
+      Duration imageBuild,
+      Duration took)
+      throws IOException {
+    String summary =
+        String.format(
+            "neon-testkit testcontainers stack started in %d ms (image build %d ms):"
+                + " PostgreSQL %s (%s) direct %s:%d, PgBouncer (%s) pooled %s:%d at %s on the"
+                + " Docker network (transaction mode, max_prepared_statements=%d, databases %s"
+                + " and %s with pool_size=1), ports on %s, user %s, TLS CA %s; kit image %s"
+                + " (postgresql %s, pgbouncer %s)%n",
+            took.toMillis(),
+            imageBuild.toMillis(),
+            serverVersion,
+            images.postgresImage(),
+            directHost(),
+            directPort(),
+            images.pgbouncerImage(),
+            pooledHost(),
+            pooledPort(),
+            pgbouncerAddress,
+            MAX_PREPARED_STATEMENTS,
+            database(),
+            singleBackendDatabase(),
+            loopbackOnly ? "loopback only" : "the Docker host",
+            user(),
+            caCertificate(),
+            images.kitImage(),
+            images.postgresqlPackage(),
+            images.pgbouncerPackage());
+    Files.writeString(logDirectory().resolve("stack.txt"), summary, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The local provider's configuration, listening on the container's port, plus prepared
+   * statements.
+   */
+  private static String pgbouncerIni() {
+    String shared =
+        new PgBouncerConfig(
+                "0.0.0.0",
+                ContainerFiles.PGBOUNCER_PORT,
+                POSTGRES_ALIAS,
+                ContainerFiles.POSTGRES_PORT,
+                DATABASE,
+                SINGLE_BACKEND_DATABASE,
+                ContainerFiles.PGBOUNCER_AUTH_FILE,
+                ContainerFiles.TLS_DIRECTORY + "/server.key",
+                ContainerFiles.TLS_DIRECTORY + "/server.pem",
+                ContainerFiles.TLS_DIRECTORY + "/ca.pem",
+                "",
+                "")
+            .render();
+    // The rendered file ends inside its [pgbouncer] section.
+    return shared + "max_prepared_statements = " + MAX_PREPARED_STATEMENTS + "\n";
+  }
+
+  private static GenericContainer<?> withTls(GenericContainer<?> container, TlsMaterial tls)
+      throws IOException {
+    return container
+        .withCopyToContainer(
+            file(tls.serverCertificate()), ContainerFiles.TLS_DIRECTORY + "/server.pem")
+        .withCopyToContainer(file(tls.serverKey()), ContainerFiles.TLS_DIRECTORY + "/server.key")
+        .withCopyToContainer(file(tls.caCertificate()), ContainerFiles.TLS_DIRECTORY + "/ca.pem");
   }
 
   private static String networkAddress(GenericContainer<?> container, Network network) {
@@ -305,17 +389,11 @@ public final class ContainerNeonStack extends AbstractNeonStack {
 
   /** The server certificate must also name the Docker host when it is not this machine. */
   private static List<String> extraNames(String dockerHost) {
-    if (dockerHost == null || dockerHost.equals("localhost") || dockerHost.equals("127.0.0.1")) {
+    if (dockerHost.equals("127.0.0.1")) {
       return List.of();
     }
     boolean address = dockerHost.matches("[0-9.]+") || dockerHost.contains(":");
     return List.of((address ? "IP:" : "DNS:") + dockerHost);
-  }
-
-  private static DockerImageName image(String variable, String defaultImage) {
-    String configured = System.getenv(variable);
-    return DockerImageName.parse(
-        configured == null || configured.isBlank() ? defaultImage : configured);
   }
 
   private static Transferable file(Path path) throws IOException {
@@ -333,6 +411,14 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     return properties;
   }
 
+  private static String scalar(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
   private static void stopQuietly(GenericContainer<?> container) {
     if (container == null) {
       return;
@@ -340,7 +426,15 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     try {
       container.stop();
     } catch (RuntimeException e) {
-      // Testcontainers' reaper removes what is left.
+      // The kit's reaper removes what is left.
+    }
+  }
+
+  private static void closeQuietly(Network network) {
+    try {
+      network.close();
+    } catch (RuntimeException e) {
+      // The kit's reaper removes what is left.
     }
   }
 }
