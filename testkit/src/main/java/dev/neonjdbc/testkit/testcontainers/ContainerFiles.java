@@ -63,6 +63,7 @@ final class ContainerFiles {
         "chmod 600 " + SERVER_TLS_DIRECTORY + "/server.key",
         "chmod 700 " + DATA_DIRECTORY,
         "chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql " + KIT_DIRECTORY,
+        "chmod 755 /var/run/postgresql",
         "(as_postgres \"$bin/initdb\" -D "
             + DATA_DIRECTORY
             + " -U "

@@ -1,7 +1,8 @@
 package dev.neonjdbc.testkit.testcontainers;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.VolumesFrom;
 import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
@@ -42,17 +43,18 @@ import org.testcontainers.images.builder.Transferable;
  *   <li>a PgBouncer container with the local provider's {@code pgbouncer.ini} (transaction pooling,
  *       SCRAM auth file holding the server's secrets, client TLS, aliases {@code neondb} and {@code
  *       neondb_single} with one server connection) plus {@code max_prepared_statements}, reaching
- *       PostgreSQL by its network alias.
+ *       PostgreSQL through its Unix socket, in a volume the two containers share.
  * </ul>
  *
  * <p>Both run the kit's image (PostgreSQL 17 and PgBouncer 1.24 from Debian's packages, built on
  * first use and never pulled: {@link KitImages}) unless {@code NEON_TESTKIT_POSTGRES_IMAGE} or
  * {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. Their ports are published on {@code
  * 127.0.0.1} only; the WebSocket proxies and latency relays run in this JVM, as with the local
- * provider. PgBouncer reaches PostgreSQL over TCP here, so pooled sessions are those whose client
- * address is the PgBouncer container's. Container output goes to {@code postgresql.log} and {@code
- * pgbouncer.log} in the log directory as it comes. Containers and network carry owner labels: the
- * shutdown hook removes them, and {@link ContainerReaper} removes those of killed JVMs.
+ * provider. As there, pooled sessions reach PostgreSQL over its Unix socket, so {@code
+ * inet_server_addr()} is NULL on them and the container's address on direct ones. Container output
+ * goes to {@code postgresql.log} and {@code pgbouncer.log} in the log directory as it comes.
+ * Containers and network carry owner labels: the shutdown hook removes them, and {@link
+ * ContainerReaper} removes those of killed JVMs.
  */
 public final class ContainerNeonStack extends AbstractNeonStack {
   /**
@@ -65,7 +67,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   private static final String DATABASE = "neondb";
   private static final String SINGLE_BACKEND_DATABASE = "neondb_single";
   private static final String SUPERUSER = "postgres";
-  private static final String POSTGRES_ALIAS = "postgres";
+  private static final String SOCKET_DIRECTORY = "/var/run/postgresql";
   private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -73,7 +75,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   private final GenericContainer<?> postgres;
   private final GenericContainer<?> pgbouncer;
   private final Path workDirectory;
-  private final String pgbouncerAddress;
   private final String superuserPassword;
   private final String adminPassword;
 
@@ -83,7 +84,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
       GenericContainer<?> postgres,
       GenericContainer<?> pgbouncer,
       Path workDirectory,
-      String pgbouncerAddress,
       String superuserPassword,
       String adminPassword) {
     super(description);
@@ -91,7 +91,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     this.postgres = postgres;
     this.pgbouncer = pgbouncer;
     this.workDirectory = workDirectory;
-    this.pgbouncerAddress = pgbouncerAddress;
     this.superuserPassword = superuserPassword;
     this.adminPassword = adminPassword;
   }
@@ -135,7 +134,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
                       ContainerFiles.POSTGRES_PORT,
                       logDirectory.resolve("postgresql.log")),
                   tls)
-              .withNetworkAliases(POSTGRES_ALIAS)
+              // An anonymous volume for the Unix socket, which PgBouncer's container mounts too.
+              .withCreateContainerCmdModifier(cmd -> cmd.withVolumes(new Volume(SOCKET_DIRECTORY)))
               .withCopyToContainer(
                   text(superuserPassword + "\n"), ContainerFiles.SUPERUSER_PASSWORD_FILE)
               .withCopyToContainer(
@@ -161,6 +161,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
                 superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
       }
 
+      String postgresId = postgres.getContainerId();
       pgbouncer =
           withTls(
                   containers.container(
@@ -171,6 +172,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
                       ContainerFiles.PGBOUNCER_PORT,
                       logDirectory.resolve("pgbouncer.log")),
                   tls)
+              .withCreateContainerCmdModifier(
+                  cmd -> cmd.getHostConfig().withVolumesFrom(new VolumesFrom(postgresId)))
               .withCopyToContainer(text(pgbouncerIni()), ContainerFiles.PGBOUNCER_INI)
               .withCopyToContainer(
                   text(PgBouncerConfig.authFile(secrets)), ContainerFiles.PGBOUNCER_AUTH_FILE)
@@ -178,7 +181,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
                   Wait.forLogMessage(".*process up: PgBouncer.*\\s", 1)
                       .withStartupTimeout(STARTUP_TIMEOUT));
       pgbouncer.start();
-      String pgbouncerAddress = networkAddress(pgbouncer, network);
 
       StackDescription description =
           new StackDescription(
@@ -202,7 +204,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               postgres,
               pgbouncer,
               workDirectory,
-              pgbouncerAddress,
               superuserPassword,
               adminPassword);
       stack.awaitPooledLogin();
@@ -226,10 +227,10 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     }
   }
 
-  /** Pooled sessions come from the PgBouncer container's address on the Docker network. */
+  /** Pooled sessions come over the Unix socket, as with the local provider. */
   @Override
   protected String pooledSessionQuery() {
-    return "SELECT coalesce(inet_client_addr() = inet '" + pgbouncerAddress + "', false)";
+    return "SELECT inet_server_addr() IS NULL";
   }
 
   @Override
@@ -318,8 +319,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     String summary =
         String.format(
             "neon-testkit testcontainers stack started in %d ms (image build %d ms):"
-                + " PostgreSQL %s (%s) direct %s:%d, PgBouncer (%s) pooled %s:%d at %s on the"
-                + " Docker network (transaction mode, max_prepared_statements=%d, databases %s"
+                + " PostgreSQL %s (%s) direct %s:%d, PgBouncer (%s) pooled %s:%d reaching it over"
+                + " the Unix socket (transaction mode, max_prepared_statements=%d, databases %s"
                 + " and %s with pool_size=1), ports on %s, user %s, TLS CA %s; kit image %s"
                 + " (postgresql %s, pgbouncer %s)%n",
             took.toMillis(),
@@ -331,7 +332,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
             images.pgbouncerImage(),
             pooledHost(),
             pooledPort(),
-            pgbouncerAddress,
             MAX_PREPARED_STATEMENTS,
             database(),
             singleBackendDatabase(),
@@ -353,7 +353,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
         new PgBouncerConfig(
                 "0.0.0.0",
                 ContainerFiles.PGBOUNCER_PORT,
-                POSTGRES_ALIAS,
+                SOCKET_DIRECTORY,
                 ContainerFiles.POSTGRES_PORT,
                 DATABASE,
                 SINGLE_BACKEND_DATABASE,
@@ -375,16 +375,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
             file(tls.serverCertificate()), ContainerFiles.TLS_DIRECTORY + "/server.pem")
         .withCopyToContainer(file(tls.serverKey()), ContainerFiles.TLS_DIRECTORY + "/server.key")
         .withCopyToContainer(file(tls.caCertificate()), ContainerFiles.TLS_DIRECTORY + "/ca.pem");
-  }
-
-  private static String networkAddress(GenericContainer<?> container, Network network) {
-    for (ContainerNetwork attached :
-        container.getContainerInfo().getNetworkSettings().getNetworks().values()) {
-      if (network.getId().equals(attached.getNetworkID())) {
-        return attached.getIpAddress();
-      }
-    }
-    throw new NeonStackException("PgBouncer container has no address on the stack's network");
   }
 
   /** The server certificate must also name the Docker host when it is not this machine. */

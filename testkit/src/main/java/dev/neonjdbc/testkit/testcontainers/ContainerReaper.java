@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,16 @@ final class ContainerReaper {
     List<String> removed = new ArrayList<>();
     try {
       List<Container> containers =
-          docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(KIT_LABEL)).exec();
+          new ArrayList<>(
+              docker
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(List.of(KIT_LABEL))
+                  .exec());
+      // PostgreSQL last: PgBouncer's container mounts its socket volume, removed with it.
+      containers.sort(
+          Comparator.comparing(
+              (Container container) -> "postgres".equals(container.getLabels().get(KIT_LABEL))));
       for (Container container : containers) {
         if (isAbandoned(container.getLabels())) {
           try {
