@@ -239,20 +239,32 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   }
 
   /**
-   * The admin console, reached with a {@code psql} installed on this machine; empty without one.
+   * The admin console, reached with a {@code psql} installed on this machine, else with the one in
+   * the PgBouncer container; empty when neither exists.
    */
   @Override
   public Optional<PgBouncerAdmin> pgbouncerAdmin() {
-    return LocalBinaries.findPsql()
-        .map(
-            psql ->
-                new PsqlPgBouncerAdmin(
-                    psql,
-                    pooledHost(),
-                    pooledPort(),
-                    caCertificate(),
-                    ClusterBootstrap.PGBOUNCER_ADMIN,
-                    adminPassword));
+    Optional<PgBouncerAdmin> local =
+        LocalBinaries.findPsql()
+            .map(
+                psql ->
+                    new PsqlPgBouncerAdmin(
+                        psql,
+                        pooledHost(),
+                        pooledPort(),
+                        caCertificate(),
+                        ClusterBootstrap.PGBOUNCER_ADMIN,
+                        adminPassword));
+    if (local.isPresent() || !ExecPgBouncerAdmin.usable(pgbouncer)) {
+      return local;
+    }
+    return Optional.of(
+        new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword));
+  }
+
+  /** The admin console through the PgBouncer container's own {@code psql}. */
+  PgBouncerAdmin adminInContainer() {
+    return new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword);
   }
 
   /** Stops and removes both containers and the network, and deletes the temp files. */

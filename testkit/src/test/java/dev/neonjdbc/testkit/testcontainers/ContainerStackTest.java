@@ -2,6 +2,7 @@ package dev.neonjdbc.testkit.testcontainers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
+import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.ServerEndpoint;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -76,6 +78,26 @@ class ContainerStackTest {
         assertEquals(i * 2, intResult(timesTwo, i));
       }
     }
+  }
+
+  @Test
+  void adminConsoleAlsoAnswersThroughTheContainersOwnPsql() throws SQLException {
+    PgBouncerAdmin admin = ((ContainerNeonStack) stack).adminInContainer();
+    List<Map<String, String>> databases = admin.show("DATABASES");
+    assertTrue(
+        databases.stream()
+            .anyMatch(
+                row ->
+                    stack.singleBackendDatabase().equals(row.get("name"))
+                        && "1".equals(row.get("pool_size"))),
+        databases.toString());
+    try (Connection pooled = stack.openPooled()) {
+      scalar(pooled, "SELECT 1");
+      assertTrue(
+          admin.show("CLIENTS").stream().anyMatch(row -> stack.user().equals(row.get("user"))));
+    }
+    SQLException refused = assertThrows(SQLException.class, () -> admin.command("SHOW NOSUCH"));
+    assertTrue(refused.getMessage().contains("SHOW NOSUCH"), refused.getMessage());
   }
 
   @Test
