@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@code neon} when {@code NEON_TEST_DATABASE_URL} is set (a real Neon branch);
- *   <li>{@code testcontainers} when Testcontainers is on the class path and a Docker engine
- *       answers;
+ *   <li>{@code testcontainers} when a Docker engine answers: PostgreSQL and PgBouncer in containers
+ *       of the kit's own image, built from Debian packages when missing and never pulled (see
+ *       {@link ContainerNeonStack});
  *   <li>{@code local}: PostgreSQL and PgBouncer binaries installed on this machine.
  * </ol>
  *
@@ -111,6 +112,13 @@ public final class NeonStacks {
         if (!DockerProbe.testcontainersPresent()) {
           throw new NeonStackException(
               "provider testcontainers needs org.testcontainers:testcontainers on the class path");
+        }
+        if (!DockerProbe.dockerAvailable()) {
+          throw new NeonStackException(
+              "provider testcontainers needs a Docker engine that answers (`docker info`); start"
+                  + " one, or set "
+                  + PROVIDER_VARIABLE
+                  + "=local");
         }
         return ContainerNeonStack.start(logDirectory);
       }

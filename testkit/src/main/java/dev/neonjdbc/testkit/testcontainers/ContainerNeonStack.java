@@ -1,12 +1,15 @@
 package dev.neonjdbc.testkit.testcontainers;
 
-import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.VolumesFrom;
 import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
 import dev.neonjdbc.testkit.local.LocalBinaries;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
+import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
 import dev.neonjdbc.testkit.pgbouncer.PsqlPgBouncerAdmin;
 import dev.neonjdbc.testkit.postgres.ClusterBootstrap;
 import dev.neonjdbc.testkit.postgres.Passwords;
@@ -18,61 +21,61 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * The stack in Docker, through Testcontainers. It starts, on one new Docker network:
+ * The stack in Docker, through Testcontainers. On one new Docker network it starts:
  *
  * <ul>
- *   <li>a PostgreSQL container ({@value #DEFAULT_POSTGRES_IMAGE}, or {@code
- *       $NEON_TESTKIT_POSTGRES_IMAGE}) with TLS from the kit's CA ({@code ssl=on}), SCRAM for every
- *       login ({@code initdb --auth-host=scram-sha-256 --auth-local=scram-sha-256}), {@code
- *       max_connections=200} and durability off, its port 5432 published on a random host port;
- *   <li>a PgBouncer container ({@value #DEFAULT_PGBOUNCER_IMAGE}, or {@code
- *       $NEON_TESTKIT_PGBOUNCER_IMAGE}) with the same {@code pgbouncer.ini} as the local provider
- *       (transaction pooling, SCRAM auth file holding the server's secrets, client TLS, aliases
- *       {@code neondb} and {@code neondb_single}), reaching PostgreSQL by its network alias, its
- *       port 6432 published on a random host port.
+ *   <li>a PostgreSQL container: a fresh {@code initdb} cluster with TLS from the kit's CA, SCRAM
+ *       for every login, {@code max_connections=200}, durability off;
+ *   <li>a PgBouncer container with the local provider's {@code pgbouncer.ini} (transaction pooling,
+ *       SCRAM auth file holding the server's secrets, client TLS, aliases {@code neondb} and {@code
+ *       neondb_single} with one server connection) plus {@code max_prepared_statements}, reaching
+ *       PostgreSQL through its Unix socket, in a volume the two containers share.
  * </ul>
  *
- * <p>PgBouncer reaches PostgreSQL over TCP here, so pooled sessions are recognised by their client
- * address (the PgBouncer container's) rather than by a NULL {@code inet_server_addr()}. Container
- * logs are written to the log directory when the stack stops.
+ * <p>Both run the kit's image (PostgreSQL 17 and PgBouncer 1.24 from Debian's packages, built on
+ * first use and never pulled: {@link KitImages}) unless {@code NEON_TESTKIT_POSTGRES_IMAGE} or
+ * {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. Their ports are published on {@code
+ * 127.0.0.1} only; the WebSocket proxies and latency relays run in this JVM, as with the local
+ * provider. As there, pooled sessions reach PostgreSQL over its Unix socket, so {@code
+ * inet_server_addr()} is NULL on them and the container's address on direct ones. Container output
+ * goes to {@code postgresql.log} and {@code pgbouncer.log} in the log directory as it comes.
+ * Containers and network carry owner labels: the shutdown hook removes them, and {@link
+ * ContainerReaper} removes those of killed JVMs.
  */
 public final class ContainerNeonStack extends AbstractNeonStack {
-  /** PostgreSQL image used unless {@code NEON_TESTKIT_POSTGRES_IMAGE} names another. */
-  public static final String DEFAULT_POSTGRES_IMAGE = "postgres:16";
-
-  /** PgBouncer image used unless {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. */
-  public static final String DEFAULT_PGBOUNCER_IMAGE = "edoburu/pgbouncer:latest";
+  /**
+   * {@code max_prepared_statements} of the pooler, as on Neon (PgBouncer 1.21 and later keep
+   * protocol-level prepared statements across transactions).
+   */
+  public static final int MAX_PREPARED_STATEMENTS = 1000;
 
   private static final String USER = "neon";
   private static final String DATABASE = "neondb";
   private static final String SINGLE_BACKEND_DATABASE = "neondb_single";
   private static final String SUPERUSER = "postgres";
-  private static final String POSTGRES_ALIAS = "postgres";
-  private static final int POSTGRES_PORT = 5432;
-  private static final int PGBOUNCER_PORT = 6432;
-  private static final String PG_TLS_DIR = "/var/lib/postgresql/tls";
-  private static final String PGBOUNCER_DIR = "/etc/pgbouncer";
+  private static final String SOCKET_DIRECTORY = "/var/run/postgresql";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Network network;
   private final GenericContainer<?> postgres;
   private final GenericContainer<?> pgbouncer;
   private final Path workDirectory;
-  private final String pgbouncerAddress;
   private final String superuserPassword;
   private final String adminPassword;
 
@@ -82,7 +85,6 @@ public final class ContainerNeonStack extends AbstractNeonStack {
       GenericContainer<?> postgres,
       GenericContainer<?> pgbouncer,
       Path workDirectory,
-      String pgbouncerAddress,
       String superuserPassword,
       String adminPassword) {
     super(description);
@@ -90,102 +92,104 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     this.postgres = postgres;
     this.pgbouncer = pgbouncer;
     this.workDirectory = workDirectory;
-    this.pgbouncerAddress = pgbouncerAddress;
     this.superuserPassword = superuserPassword;
     this.adminPassword = adminPassword;
   }
 
   /**
-   * Starts both containers and prepares the database.
+   * Removes what killed JVMs left, builds the kit's image if it is missing, then starts both
+   * containers and prepares the database.
    *
-   * @param logDirectory existing directory for container logs, written at stop
+   * @param logDirectory existing directory for the logs, kept after stop
+   * @throws NeonStackException when the engine, an image or a container fails, with the reason
    */
-  @SuppressWarnings("resource") // the containers and network are closed by stop()
   public static ContainerNeonStack start(Path logDirectory) {
+    long startNanos = System.nanoTime();
+    DockerClient docker = Docker.client();
+    ContainerReaper.reapAbandoned(docker);
+    KitImages images = KitImages.load();
+    Duration imageBuild = images.ensurePresent(docker, logDirectory);
+    KitContainers containers = new KitContainers(docker);
+
     String superuserPassword = Passwords.alphanumeric(24);
     String adminPassword = Passwords.alphanumeric(24);
     String password = Passwords.neonStyle();
-    Network network = Network.newNetwork();
+    Network network = containers.network();
     GenericContainer<?> postgres = null;
     GenericContainer<?> pgbouncer = null;
     Path workDirectory = null;
     try {
       workDirectory = Files.createTempDirectory("neonkit-tc-");
-      String dockerHost = DockerClientFactory.instance().dockerHostIpAddress();
+      String host = containers.host();
       TlsMaterial tls =
           TlsMaterialGenerator.generate(
-              workDirectory.resolve("tls"), extraNames(dockerHost), Passwords.alphanumeric(16));
+              workDirectory.resolve("tls"), extraNames(host), Passwords.alphanumeric(16));
 
       postgres =
-          new GenericContainer<>(image("NEON_TESTKIT_POSTGRES_IMAGE", DEFAULT_POSTGRES_IMAGE))
-              .withNetwork(network)
-              .withNetworkAliases(POSTGRES_ALIAS)
-              .withEnv("POSTGRES_PASSWORD", superuserPassword)
-              .withEnv(
-                  "POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256")
-              .withCopyToContainer(file(tls.serverCertificate()), "/tls-in/server.pem")
-              .withCopyToContainer(file(tls.serverKey()), "/tls-in/server.key")
-              .withCopyToContainer(file(tls.caCertificate()), "/tls-in/ca.pem")
-              .withExposedPorts(POSTGRES_PORT)
-              // The key must belong to postgres with mode 0600, which a copied file cannot.
-              .withCommand("sh", "-c", postgresStartScript())
+          withTls(
+                  containers.container(
+                      images.postgresImage(),
+                      "postgres",
+                      network,
+                      ContainerFiles.postgresScript(SUPERUSER),
+                      ContainerFiles.POSTGRES_PORT,
+                      logDirectory.resolve("postgresql.log")),
+                  tls)
+              // An anonymous volume for the Unix socket, which PgBouncer's container mounts too.
+              .withCreateContainerCmdModifier(cmd -> cmd.withVolumes(new Volume(SOCKET_DIRECTORY)))
+              .withCopyToContainer(
+                  text(superuserPassword + "\n"), ContainerFiles.SUPERUSER_PASSWORD_FILE)
+              .withCopyToContainer(
+                  text(ContainerFiles.postgresqlConf()), ContainerFiles.POSTGRESQL_CONF)
+              .withCopyToContainer(text(ContainerFiles.pgHbaConf()), ContainerFiles.PG_HBA_CONF)
               .waitingFor(
-                  Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 2)
-                      .withStartupTimeout(Duration.ofMinutes(2)));
+                  Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 1)
+                      .withStartupTimeout(STARTUP_TIMEOUT));
       postgres.start();
 
       Map<String, String> jdbcTls = new LinkedHashMap<>();
       jdbcTls.put("sslmode", "verify-full");
       jdbcTls.put("sslrootcert", tls.caCertificate().toString());
+      int directPort = postgres.getMappedPort(ContainerFiles.POSTGRES_PORT);
       String bootstrapUrl =
-          "jdbc:postgresql://"
-              + postgres.getHost()
-              + ":"
-              + postgres.getMappedPort(POSTGRES_PORT)
-              + "/postgres?"
-              + query(jdbcTls);
+          "jdbc:postgresql://" + host + ":" + directPort + "/postgres?" + query(jdbcTls);
       Map<String, String> secrets;
+      String serverVersion;
       try (Connection superuser = connect(bootstrapUrl, login(SUPERUSER, superuserPassword))) {
+        serverVersion = scalar(superuser, "SHOW server_version");
         secrets =
             ClusterBootstrap.createRolesAndDatabase(
                 superuser, USER, password, DATABASE, SINGLE_BACKEND_DATABASE, adminPassword);
       }
 
-      PgBouncerConfig config =
-          new PgBouncerConfig(
-              "0.0.0.0",
-              PGBOUNCER_PORT,
-              POSTGRES_ALIAS,
-              POSTGRES_PORT,
-              DATABASE,
-              SINGLE_BACKEND_DATABASE,
-              PGBOUNCER_DIR + "/userlist.txt",
-              PGBOUNCER_DIR + "/tls/server.key",
-              PGBOUNCER_DIR + "/tls/server.pem",
-              PGBOUNCER_DIR + "/tls/ca.pem",
-              "",
-              "");
+      String postgresId = postgres.getContainerId();
       pgbouncer =
-          new GenericContainer<>(image("NEON_TESTKIT_PGBOUNCER_IMAGE", DEFAULT_PGBOUNCER_IMAGE))
-              .withNetwork(network)
-              .withCopyToContainer(text(config.render()), PGBOUNCER_DIR + "/pgbouncer.ini")
+          withTls(
+                  containers.container(
+                      images.pgbouncerImage(),
+                      "pgbouncer",
+                      network,
+                      ContainerFiles.pgbouncerScript(),
+                      ContainerFiles.PGBOUNCER_PORT,
+                      logDirectory.resolve("pgbouncer.log")),
+                  tls)
+              .withCreateContainerCmdModifier(
+                  cmd -> cmd.getHostConfig().withVolumesFrom(new VolumesFrom(postgresId)))
+              .withCopyToContainer(text(pgbouncerIni()), ContainerFiles.PGBOUNCER_INI)
               .withCopyToContainer(
-                  text(PgBouncerConfig.authFile(secrets)), PGBOUNCER_DIR + "/userlist.txt")
-              .withCopyToContainer(file(tls.serverCertificate()), PGBOUNCER_DIR + "/tls/server.pem")
-              .withCopyToContainer(file(tls.serverKey()), PGBOUNCER_DIR + "/tls/server.key")
-              .withCopyToContainer(file(tls.caCertificate()), PGBOUNCER_DIR + "/tls/ca.pem")
-              .withExposedPorts(PGBOUNCER_PORT)
-              .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(1)));
+                  text(PgBouncerConfig.authFile(secrets)), ContainerFiles.PGBOUNCER_AUTH_FILE)
+              .waitingFor(
+                  Wait.forLogMessage(".*process up: PgBouncer.*\\s", 1)
+                      .withStartupTimeout(STARTUP_TIMEOUT));
       pgbouncer.start();
-      String pgbouncerAddress = networkAddress(pgbouncer, network);
 
       StackDescription description =
           new StackDescription(
               "testcontainers",
-              pgbouncer.getHost(),
-              pgbouncer.getMappedPort(PGBOUNCER_PORT),
-              postgres.getHost(),
-              postgres.getMappedPort(POSTGRES_PORT),
+              host,
+              pgbouncer.getMappedPort(ContainerFiles.PGBOUNCER_PORT),
+              host,
+              directPort,
               DATABASE,
               SINGLE_BACKEND_DATABASE,
               USER,
@@ -193,7 +197,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               tls,
               jdbcTls,
               new LinkedHashMap<>(jdbcTls),
-              logDirectory);
+              logDirectory,
+              PoolerKind.configured().keepsPreparedStatements());
       ContainerNeonStack stack =
           new ContainerNeonStack(
               description,
@@ -201,31 +206,33 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               postgres,
               pgbouncer,
               workDirectory,
-              pgbouncerAddress,
               superuserPassword,
               adminPassword);
-      Files.writeString(
-          logDirectory.resolve("stack.txt"),
-          "neon-testkit testcontainers stack: "
-              + description
-              + ", PgBouncer at "
-              + pgbouncerAddress
-              + " on the Docker network\n",
-          StandardCharsets.UTF_8);
+      stack.awaitPooledLogin();
+      stack.writeSummary(
+          images,
+          serverVersion,
+          containers.loopbackOnly(),
+          imageBuild,
+          Duration.ofNanos(System.nanoTime() - startNanos));
       return stack;
     } catch (IOException | SQLException | RuntimeException e) {
       stopQuietly(pgbouncer);
       stopQuietly(postgres);
-      network.close();
+      closeQuietly(network);
       FileTrees.deleteQuietly(workDirectory);
-      throw new NeonStackException("the Testcontainers stack failed to start: " + e, e);
+      if (e instanceof NeonStackException failure) {
+        throw failure;
+      }
+      throw new NeonStackException(
+          "the Testcontainers stack failed to start (logs in " + logDirectory + "): " + e, e);
     }
   }
 
-  /** Pooled sessions come from the PgBouncer container's address on the Docker network. */
+  /** Pooled sessions come over the Unix socket, as with the local provider. */
   @Override
   protected String pooledSessionQuery() {
-    return "SELECT coalesce(inet_client_addr() = inet '" + pgbouncerAddress + "', false)";
+    return "SELECT inet_server_addr() IS NULL";
   }
 
   @Override
@@ -234,88 +241,162 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   }
 
   /**
-   * The admin console, reached with a {@code psql} installed on this machine; empty without one.
+   * The admin console, reached with a {@code psql} installed on this machine, else with the one in
+   * the PgBouncer container; empty when neither exists.
    */
   @Override
   public Optional<PgBouncerAdmin> pgbouncerAdmin() {
-    return LocalBinaries.findPsql()
-        .map(
-            psql ->
-                new PsqlPgBouncerAdmin(
-                    psql,
-                    pooledHost(),
-                    pooledPort(),
-                    caCertificate(),
-                    ClusterBootstrap.PGBOUNCER_ADMIN,
-                    adminPassword));
+    Optional<PgBouncerAdmin> local =
+        LocalBinaries.findPsql()
+            .map(
+                psql ->
+                    new PsqlPgBouncerAdmin(
+                        psql,
+                        pooledHost(),
+                        pooledPort(),
+                        caCertificate(),
+                        ClusterBootstrap.PGBOUNCER_ADMIN,
+                        adminPassword));
+    if (local.isPresent() || !ExecPgBouncerAdmin.usable(pgbouncer)) {
+      return local;
+    }
+    return Optional.of(
+        new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword));
   }
 
-  /** Saves the container logs, stops both containers, removes the network and temp files. */
+  /** The admin console through the PgBouncer container's own {@code psql}. */
+  PgBouncerAdmin adminInContainer() {
+    return new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword);
+  }
+
+  /** Stops and removes both containers and the network, and deletes the temp files. */
   @Override
   protected synchronized void stop() {
-    saveLogs(postgres, "postgresql.log");
-    saveLogs(pgbouncer, "pgbouncer.log");
     stopQuietly(pgbouncer);
     stopQuietly(postgres);
-    network.close();
+    closeQuietly(network);
     FileTrees.deleteQuietly(workDirectory);
   }
 
-  private void saveLogs(GenericContainer<?> container, String fileName) {
-    try {
-      Files.writeString(
-          logDirectory().resolve(fileName), container.getLogs(), StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      // Logs are a convenience; stopping matters more.
-    }
+  /** The Docker id of the PostgreSQL container. */
+  String postgresContainerId() {
+    return postgres.getContainerId();
   }
 
-  private static String postgresStartScript() {
-    return String.join(
-        " && ",
-        "mkdir -p " + PG_TLS_DIR,
-        "cp /tls-in/server.pem /tls-in/server.key /tls-in/ca.pem " + PG_TLS_DIR,
-        "chown -R postgres:postgres " + PG_TLS_DIR,
-        "chmod 600 " + PG_TLS_DIR + "/server.key",
-        "exec docker-entrypoint.sh postgres"
-            + " -c ssl=on"
-            + " -c ssl_cert_file="
-            + PG_TLS_DIR
-            + "/server.pem"
-            + " -c ssl_key_file="
-            + PG_TLS_DIR
-            + "/server.key"
-            + " -c ssl_ca_file="
-            + PG_TLS_DIR
-            + "/ca.pem"
-            + " -c password_encryption=scram-sha-256"
-            + " -c max_connections=200"
-            + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+  /** The Docker id of the PgBouncer container. */
+  String pgbouncerContainerId() {
+    return pgbouncer.getContainerId();
   }
 
-  private static String networkAddress(GenericContainer<?> container, Network network) {
-    for (ContainerNetwork attached :
-        container.getContainerInfo().getNetworkSettings().getNetworks().values()) {
-      if (network.getId().equals(attached.getNetworkID())) {
-        return attached.getIpAddress();
+  /** The Docker id of the stack's network. */
+  String networkId() {
+    return network.getId();
+  }
+
+  /**
+   * Waits until a client can log in through PgBouncer with SCRAM: that proves PgBouncer reaches
+   * PostgreSQL with the client's keys, not just that its port is open.
+   */
+  private void awaitPooledLogin() throws SQLException {
+    long deadline = System.nanoTime() + LOGIN_TIMEOUT.toNanos();
+    while (true) {
+      try (Connection connection = openPooled()) {
+        scalar(connection, "SELECT 1");
+        return;
+      } catch (SQLException e) {
+        if (!pgbouncer.isRunning() || System.nanoTime() > deadline) {
+          throw new NeonStackException(
+              "cannot log in through PgBouncer: "
+                  + e.getMessage()
+                  + " (log "
+                  + logDirectory().resolve("pgbouncer.log")
+                  + ")",
+              e);
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NeonStackException("interrupted while waiting for PgBouncer", e);
       }
     }
-    throw new NeonStackException("PgBouncer container has no address on the stack's network");
+  }
+
+  private void writeSummary(
+      KitImages images,
+      String serverVersion,
+      boolean loopbackOnly,
+      Duration imageBuild,
+      Duration took)
+      throws IOException {
+    String summary =
+        String.format(
+            "neon-testkit testcontainers stack started in %d ms (image build %d ms):"
+                + " PostgreSQL %s (%s) direct %s:%d, PgBouncer (%s) pooled %s:%d reaching it over"
+                + " the Unix socket (transaction mode, max_prepared_statements=%d, databases %s"
+                + " and %s with pool_size=1), ports on %s, user %s, TLS CA %s; kit image %s"
+                + " (postgresql %s, pgbouncer %s)%n",
+            took.toMillis(),
+            imageBuild.toMillis(),
+            serverVersion,
+            images.postgresImage(),
+            directHost(),
+            directPort(),
+            images.pgbouncerImage(),
+            pooledHost(),
+            pooledPort(),
+            poolerKeepsPreparedStatements() ? MAX_PREPARED_STATEMENTS : 0,
+            database(),
+            singleBackendDatabase(),
+            loopbackOnly ? "loopback only" : "the Docker host",
+            user(),
+            caCertificate(),
+            images.kitImage(),
+            images.postgresqlPackage(),
+            images.pgbouncerPackage());
+    Files.writeString(logDirectory().resolve("stack.txt"), summary, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The local provider's configuration, listening on the container's port; the pooler keeps
+   * prepared statements unless {@link PoolerKind#PLAIN} is chosen ({@code
+   * max_prepared_statements=0} on the same 1.24 binary).
+   */
+  private static String pgbouncerIni() {
+    return new PgBouncerConfig(
+            "0.0.0.0",
+            ContainerFiles.PGBOUNCER_PORT,
+            SOCKET_DIRECTORY,
+            ContainerFiles.POSTGRES_PORT,
+            DATABASE,
+            SINGLE_BACKEND_DATABASE,
+            ContainerFiles.PGBOUNCER_AUTH_FILE,
+            ContainerFiles.TLS_DIRECTORY + "/server.key",
+            ContainerFiles.TLS_DIRECTORY + "/server.pem",
+            ContainerFiles.TLS_DIRECTORY + "/ca.pem",
+            "",
+            "",
+            PoolerKind.configured().keepsPreparedStatements() ? MAX_PREPARED_STATEMENTS : 0)
+        .render();
+  }
+
+  private static GenericContainer<?> withTls(GenericContainer<?> container, TlsMaterial tls)
+      throws IOException {
+    return container
+        .withCopyToContainer(
+            file(tls.serverCertificate()), ContainerFiles.TLS_DIRECTORY + "/server.pem")
+        .withCopyToContainer(file(tls.serverKey()), ContainerFiles.TLS_DIRECTORY + "/server.key")
+        .withCopyToContainer(file(tls.caCertificate()), ContainerFiles.TLS_DIRECTORY + "/ca.pem");
   }
 
   /** The server certificate must also name the Docker host when it is not this machine. */
   private static List<String> extraNames(String dockerHost) {
-    if (dockerHost == null || dockerHost.equals("localhost") || dockerHost.equals("127.0.0.1")) {
+    if (dockerHost.equals("127.0.0.1")) {
       return List.of();
     }
     boolean address = dockerHost.matches("[0-9.]+") || dockerHost.contains(":");
     return List.of((address ? "IP:" : "DNS:") + dockerHost);
-  }
-
-  private static DockerImageName image(String variable, String defaultImage) {
-    String configured = System.getenv(variable);
-    return DockerImageName.parse(
-        configured == null || configured.isBlank() ? defaultImage : configured);
   }
 
   private static Transferable file(Path path) throws IOException {
@@ -333,6 +414,14 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     return properties;
   }
 
+  private static String scalar(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
   private static void stopQuietly(GenericContainer<?> container) {
     if (container == null) {
       return;
@@ -340,7 +429,15 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     try {
       container.stop();
     } catch (RuntimeException e) {
-      // Testcontainers' reaper removes what is left.
+      // The kit's reaper removes what is left.
+    }
+  }
+
+  private static void closeQuietly(Network network) {
+    try {
+      network.close();
+    } catch (RuntimeException e) {
+      // The kit's reaper removes what is left.
     }
   }
 }

@@ -60,7 +60,7 @@ public final class DockerProbe {
   /** Separate class: loaded only once Testcontainers is known to be present. */
   private static final class Engine {
     static boolean answers() {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+      return Docker.available();
     }
   }
 }
