@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * asks for, for the tunnel). Each row is measured at 0 ms and at the given round-trip time; the
  * difference divided by the round-trip time is the number of round trips, free of server work. The
  * relay accepts TCP locally, so the TCP handshake costs nothing here; on a real network add one
- * round trip to every row.
+ * round trip to every row. The relay also counts the client's flights for one more connect and
+ * query of each JDBC row ({@link LatencyRelay#clientFlights()}): the round trips without timing.
  *
  * <p>The kit's PostgreSQL 15 and PgBouncer 1.18 refuse direct TLS: the Neon row's first (warm-up)
  * connect falls back to the SSLRequest and remembers it, so that row shows the startup-parameter
@@ -66,10 +67,10 @@ public final class ConnectLatencyHarness {
             + " one round trip (the TCP handshake).%n%n",
         runs, stack.providerName(), rtt.toMillis(), rtt.toMillis());
     System.out.printf(
-        "| path | median ms at 0 ms RTT | median ms at %d ms RTT | round trips | on a real network"
-            + " |%n",
+        "| path | median ms at 0 ms RTT | median ms at %d ms RTT | round trips from times |"
+            + " round trips counted | on a real network |%n",
         rtt.toMillis());
-    System.out.println("|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|");
     Row[] rows = {
       new Row("plain pgJDBC, TCP + TLS (verify-full), SCRAM", pgjdbc, false, null, false),
       new Row(
@@ -101,22 +102,35 @@ public final class ConnectLatencyHarness {
     System.exit(0); // the shared stack stops in its shutdown hook
   }
 
-  /** Milliseconds at 0 ms and at the test RTT: medians, and the fastest runs. */
+  /**
+   * Milliseconds at 0 ms and at the test RTT: medians, and the fastest runs; and the client's
+   * flights through the relay for one connect and query ({@link LatencyRelay#clientFlights()}), or
+   * -1 where they were not counted.
+   */
   private record Timing(
-      double nearMedian, double farMedian, double nearFastest, double farFastest) {
-    static Timing of(long[] near, long[] far) {
+      double nearMedian, double farMedian, double nearFastest, double farFastest, int flights) {
+    static Timing of(long[] near, long[] far, int flights) {
       Arrays.sort(near);
       Arrays.sort(far);
       return new Timing(
-          near[near.length / 2] / 1e6, far[far.length / 2] / 1e6, near[0] / 1e6, far[0] / 1e6);
+          near[near.length / 2] / 1e6,
+          far[far.length / 2] / 1e6,
+          near[0] / 1e6,
+          far[0] / 1e6,
+          flights);
     }
   }
 
   private static void printRow(String label, Timing timing, Duration rtt) {
     double roundTrips = (timing.farFastest - timing.nearFastest) / rtt.toMillis();
     System.out.printf(
-        "| %s | %.1f | %.1f | %.1f | %.0f |%n",
-        label, timing.nearMedian, timing.farMedian, roundTrips, Math.rint(roundTrips) + 1);
+        "| %s | %.1f | %.1f | %.1f | %s | %.0f |%n",
+        label,
+        timing.nearMedian,
+        timing.farMedian,
+        roundTrips,
+        timing.flights < 0 ? "–" : Integer.toString(timing.flights),
+        (timing.flights < 0 ? Math.rint(roundTrips) : timing.flights) + 1);
   }
 
   /**
@@ -146,7 +160,10 @@ public final class ConnectLatencyHarness {
         nearNanos[i] = connectAndQuery(row.driver, nearUrl, nearProperties);
         farNanos[i] = connectAndQuery(row.driver, farUrl, farProperties);
       }
-      return Timing.of(nearNanos, farNanos);
+      far.resetClientFlights();
+      int[] flights = new int[1];
+      connectAndQuery(row.driver, farUrl, farProperties, () -> flights[0] = far.clientFlights());
+      return Timing.of(nearNanos, farNanos, flights[0]);
     }
   }
 
@@ -195,12 +212,20 @@ public final class ConnectLatencyHarness {
   /** Time until the first result is in; closing is not counted. */
   private static long connectAndQuery(Driver driver, String url, Properties properties)
       throws SQLException {
+    return connectAndQuery(driver, url, properties, () -> {});
+  }
+
+  /** The same, running {@code beforeClose} once the result is in (the close sends a message). */
+  private static long connectAndQuery(
+      Driver driver, String url, Properties properties, Runnable beforeClose) throws SQLException {
     long start = System.nanoTime();
     try (Connection connection = driver.connect(url, properties);
         Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT 1")) {
       row.next();
-      return System.nanoTime() - start;
+      long nanos = System.nanoTime() - start;
+      beforeClose.run();
+      return nanos;
     }
   }
 
@@ -297,7 +322,8 @@ public final class ConnectLatencyHarness {
             Double.parseDouble(fields[0]),
             Double.parseDouble(fields[1]),
             Double.parseDouble(fields[2]),
-            Double.parseDouble(fields[3]));
+            Double.parseDouble(fields[3]),
+            -1);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.neonjdbc.routing;
 
 import dev.neonjdbc.config.Endpoint;
+import java.net.SocketTimeoutException;
 import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -23,8 +24,10 @@ import org.postgresql.util.PSQLException;
  * end of stream ({@code SSLHandshakeException} "Remote host terminated the handshake", caused by an
  * {@code EOFException}). PgBouncer answers with a plaintext error packet, which the handshake reads
  * as a record that is not TLS ({@code SSLException} "Unsupported or unrecognized SSL message").
- * Either way the handshake failed before the server sent anything of TLS, so no certificate was
- * seen: a failure about a certificate is never taken for a refusal.
+ * PgBouncer 1.24 says nothing and waits, so the handshake read times out after {@code
+ * connectTimeout}: that too is a refusal, paid once per host in ten minutes. Either way the
+ * handshake failed before the server sent anything of TLS, so no certificate was seen: a failure
+ * about a certificate is never taken for a refusal.
  */
 final class DirectTls {
   /** How long a refusal is remembered before direct TLS is tried on that host again. */
@@ -60,7 +63,12 @@ final class DirectTls {
     if (error instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
       return false;
     }
-    boolean handshakeFailed = false;
+    // PgBouncer 1.24 reads the ClientHello as the start of a very long startup packet and waits
+    // for the rest: pgJDBC's handshake read times out ("SSL error", SocketTimeoutException).
+    boolean handshakeFailed =
+        error.getMessage() != null
+            && error.getMessage().startsWith("SSL error")
+            && error.getCause() instanceof SocketTimeoutException;
     for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
       if (cause instanceof CertificateException || cause instanceof SSLPeerUnverifiedException) {
         return false;
