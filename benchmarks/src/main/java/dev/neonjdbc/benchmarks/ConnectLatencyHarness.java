@@ -3,6 +3,10 @@ package dev.neonjdbc.benchmarks;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStacks;
 import dev.neonjdbc.testkit.relay.LatencyRelay;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.ResultSet;
@@ -11,12 +15,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connect + first query at a simulated round-trip time, in round trips: plain pgJDBC over TCP,
- * {@code jdbc:neon:} over TCP, and the WebSocket tunnel ({@code wss://}, the kit's proxy) without
- * and with {@code webSocketPipelineConnect}. Connection setup is a handful of sequential round
- * trips, which JMH's statistics add nothing to; this harness reports the median of many runs.
+ * {@code jdbc:neon:} over TCP with the defaults of a non-Neon host and with those of a Neon host
+ * ({@code startupParameters}, {@code directTls}), the WebSocket tunnel ({@code wss://}, the kit's
+ * proxy) without and with {@code webSocketPipelineConnect}, and Neon's serverless driver for
+ * JavaScript through the same proxy and relay (run by {@code node} from {@code
+ * benchmarks/neon-serverless} after {@code npm install} there; skipped with a message otherwise).
+ * Connection setup is a handful of sequential round trips, which JMH's statistics add nothing to;
+ * this harness reports the median of many runs.
  *
  * <p>The kit's {@link LatencyRelay} sits in front of each server (PostgreSQL with TLS and SCRAM for
  * TCP; the WebSocket proxy, which logs in to PostgreSQL with the cleartext password Neon's proxy
@@ -25,9 +34,15 @@ import java.util.Properties;
  * relay accepts TCP locally, so the TCP handshake costs nothing here; on a real network add one
  * round trip to every row.
  *
+ * <p>The kit's PostgreSQL 15 and PgBouncer 1.18 refuse direct TLS: the Neon row's first (warm-up)
+ * connect falls back to the SSLRequest and remembers it, so that row shows the startup-parameter
+ * saving only; direct TLS saves one more round trip against servers that speak it (Neon's proxy,
+ * PostgreSQL 17).
+ *
  * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -cp
  * benchmarks/target/benchmarks.jar dev.neonjdbc.benchmarks.ConnectLatencyHarness [rttMillis]
- * [runs]} (defaults 20 ms, 15 runs). Needs the local test stack's binaries (see the README).
+ * [runs]} (defaults 20 ms, 15 runs) from the repository root. Needs the local test stack's binaries
+ * (see the README).
  */
 public final class ConnectLatencyHarness {
   private ConnectLatencyHarness() {}
@@ -44,70 +59,129 @@ public final class ConnectLatencyHarness {
     Driver pgjdbc = new org.postgresql.Driver();
     Driver neon = new dev.neonjdbc.Driver();
     System.out.printf(
-        "Connect + first query (SELECT 1), median of %d runs, %s stack. Round trips = (time at %d"
-            + " ms RTT - time at 0 ms RTT) / %d ms, so server work (backend start, password"
-            + " hashing) is not counted as round trips.%n%n",
+        "Connect + first query (SELECT 1), %d runs per RTT, the two RTTs interleaved, %s stack."
+            + " Round trips = (fastest at %d ms RTT - fastest at 0 ms RTT) / %d ms: load on the"
+            + " machine only ever adds time, and server work (backend start, password hashing) is"
+            + " not counted as round trips. The relay accepts TCP locally: on a real network add"
+            + " one round trip (the TCP handshake).%n%n",
         runs, stack.providerName(), rtt.toMillis(), rtt.toMillis());
     System.out.printf(
-        "| path | ms at 0 ms RTT | ms at %d ms RTT | round trips | on a real network (+ TCP"
-            + " handshake) |%n",
+        "| path | median ms at 0 ms RTT | median ms at %d ms RTT | round trips | on a real network"
+            + " |%n",
         rtt.toMillis());
     System.out.println("|---|---|---|---|---|");
-    Path[] paths = {
-      new Path("plain pgJDBC, TCP + TLS (verify-full), SCRAM", pgjdbc, false, null),
-      new Path("jdbc:neon:, TCP + TLS (verify-full), SCRAM", neon, false, null),
-      new Path("jdbc:neon:, wss:// tunnel", neon, true, "false"),
-      new Path("jdbc:neon:, wss:// tunnel, webSocketPipelineConnect", neon, true, "true")
+    Row[] rows = {
+      new Row("plain pgJDBC, TCP + TLS (verify-full), SCRAM", pgjdbc, false, null, false),
+      new Row(
+          "jdbc:neon:, TCP + TLS, SCRAM, defaults of a non-Neon host", neon, false, null, false),
+      new Row(
+          "jdbc:neon:, TCP + TLS, SCRAM, Neon's defaults (startupParameters; directTls refused by"
+              + " the kit's servers, so the SSLRequest)",
+          neon,
+          false,
+          null,
+          true),
+      new Row("jdbc:neon:, wss:// tunnel", neon, true, "false", false),
+      new Row("jdbc:neon:, wss:// tunnel, webSocketPipelineConnect", neon, true, "true", false)
     };
-    for (Path path : paths) {
-      double near = median(stack, path, Duration.ZERO, runs);
-      double far = median(stack, path, rtt, runs);
-      double roundTrips = (far - near) / rtt.toMillis();
-      System.out.printf(
-          "| %s | %.1f | %.1f | %.1f | %.1f |%n",
-          path.label, near, far, roundTrips, roundTrips + 1);
+    for (Row row : rows) {
+      printRow(row.label, measure(stack, row, rtt, runs), rtt);
+    }
+    NeonServerlessDriver serverless = NeonServerlessDriver.find();
+    if (serverless.unavailable() != null) {
+      System.out.println();
+      System.out.println(
+          "Neon's serverless driver (JavaScript): skipped, " + serverless.unavailable());
+    } else {
+      printRow(
+          "Neon's serverless driver (JavaScript, node), same wss:// proxy, pipelineConnect",
+          serverless.measure(stack, rtt, runs),
+          rtt);
     }
     System.exit(0); // the shared stack stops in its shutdown hook
   }
 
-  /** One row: which driver, and whether (and how) it tunnels. */
-  private record Path(String label, Driver driver, boolean tunnel, String pipeline) {}
-
-  /** Median milliseconds of connect + first query through a relay adding {@code rtt}. */
-  private static double median(NeonStack stack, Path path, Duration rtt, int runs)
-      throws SQLException {
-    int port = path.tunnel ? stack.secureWebSocketProxy().port() : stack.directPort();
-    try (LatencyRelay relay = stack.latencyRelay("127.0.0.1", port, rtt)) {
-      String url;
-      Properties properties;
-      if (path.tunnel) {
-        url =
-            "jdbc:neon://"
-                + stack.directHost()
-                + ":"
-                + stack.directPort()
-                + "/"
-                + stack.database()
-                + "?"
-                + stack.sslParameters();
-        properties =
-            tunnel(
-                stack,
-                "wss://127.0.0.1:" + relay.port() + "/v1?address={host}:{port}",
-                path.pipeline);
-      } else {
-        url =
-            (path.driver instanceof dev.neonjdbc.Driver ? "jdbc:neon:" : "jdbc:")
-                + "postgresql://127.0.0.1:"
-                + relay.port()
-                + "/"
-                + stack.database()
-                + "?"
-                + stack.sslParameters();
-        properties = stack.credentials();
-      }
-      return medianMillis(path.driver, url, properties, runs);
+  /** Milliseconds at 0 ms and at the test RTT: medians, and the fastest runs. */
+  private record Timing(
+      double nearMedian, double farMedian, double nearFastest, double farFastest) {
+    static Timing of(long[] near, long[] far) {
+      Arrays.sort(near);
+      Arrays.sort(far);
+      return new Timing(
+          near[near.length / 2] / 1e6, far[far.length / 2] / 1e6, near[0] / 1e6, far[0] / 1e6);
     }
+  }
+
+  private static void printRow(String label, Timing timing, Duration rtt) {
+    double roundTrips = (timing.farFastest - timing.nearFastest) / rtt.toMillis();
+    System.out.printf(
+        "| %s | %.1f | %.1f | %.1f | %.0f |%n",
+        label, timing.nearMedian, timing.farMedian, roundTrips, Math.rint(roundTrips) + 1);
+  }
+
+  /**
+   * One row: which driver, whether (and how) it tunnels, and whether it uses Neon's connect
+   * defaults on the kit's (non-Neon) host name.
+   */
+  private record Row(
+      String label, Driver driver, boolean tunnel, String pipeline, boolean neonDefaults) {}
+
+  /** Connect + first query through two relays (0 ms and {@code rtt}), runs interleaved. */
+  private static Timing measure(NeonStack stack, Row row, Duration rtt, int runs)
+      throws SQLException {
+    int port = row.tunnel ? stack.secureWebSocketProxy().port() : stack.directPort();
+    try (LatencyRelay near = stack.latencyRelay("127.0.0.1", port, Duration.ZERO);
+        LatencyRelay far = stack.latencyRelay("127.0.0.1", port, rtt)) {
+      Properties nearProperties = properties(stack, row, near);
+      Properties farProperties = properties(stack, row, far);
+      String nearUrl = url(stack, row, near);
+      String farUrl = url(stack, row, far);
+      for (int i = 0; i < 2; i++) { // warm-up: class loading, JIT, the direct TLS refusal
+        connectAndQuery(row.driver, nearUrl, nearProperties);
+        connectAndQuery(row.driver, farUrl, farProperties);
+      }
+      long[] nearNanos = new long[runs];
+      long[] farNanos = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        nearNanos[i] = connectAndQuery(row.driver, nearUrl, nearProperties);
+        farNanos[i] = connectAndQuery(row.driver, farUrl, farProperties);
+      }
+      return Timing.of(nearNanos, farNanos);
+    }
+  }
+
+  private static String url(NeonStack stack, Row row, LatencyRelay relay) {
+    if (row.tunnel) {
+      return "jdbc:neon://"
+          + stack.directHost()
+          + ":"
+          + stack.directPort()
+          + "/"
+          + stack.database()
+          + "?"
+          + stack.sslParameters();
+    }
+    return (row.driver instanceof dev.neonjdbc.Driver ? "jdbc:neon:" : "jdbc:")
+        + "postgresql://127.0.0.1:"
+        + relay.port()
+        + "/"
+        + stack.database()
+        + "?"
+        + stack.sslParameters();
+  }
+
+  private static Properties properties(NeonStack stack, Row row, LatencyRelay relay) {
+    if (row.tunnel) {
+      return tunnel(
+          stack, "wss://127.0.0.1:" + relay.port() + "/v1?address={host}:{port}", row.pipeline);
+    }
+    Properties properties = stack.credentials();
+    if (row.neonDefaults) {
+      properties.setProperty("startupParameters", "true");
+      properties.setProperty("directTls", "true");
+      properties.setProperty("connectRetry", "true");
+    }
+    return properties;
   }
 
   private static Properties tunnel(NeonStack stack, String template, String pipeline) {
@@ -116,18 +190,6 @@ public final class ConnectLatencyHarness {
     properties.setProperty("webSocketUrl", template);
     properties.setProperty("webSocketPipelineConnect", pipeline);
     return properties;
-  }
-
-  private static double medianMillis(Driver driver, String url, Properties properties, int runs)
-      throws SQLException {
-    connectAndQuery(driver, url, properties); // warm-up: class loading, JIT
-    connectAndQuery(driver, url, properties);
-    long[] nanos = new long[runs];
-    for (int i = 0; i < runs; i++) {
-      nanos[i] = connectAndQuery(driver, url, properties);
-    }
-    Arrays.sort(nanos);
-    return nanos[runs / 2] / 1e6;
   }
 
   /** Time until the first result is in; closing is not counted. */
@@ -139,6 +201,104 @@ public final class ConnectLatencyHarness {
         ResultSet row = statement.executeQuery("SELECT 1")) {
       row.next();
       return System.nanoTime() - start;
+    }
+  }
+
+  /**
+   * Neon's serverless driver for JavaScript, run by {@code node} from {@code
+   * benchmarks/neon-serverless} (its {@code connect-latency.mjs} prints the median milliseconds).
+   */
+  private static final class NeonServerlessDriver {
+    private static final String DIRECTORY = "neon-serverless";
+    private final Path directory;
+    private final String unavailable;
+
+    private NeonServerlessDriver(Path directory, String unavailable) {
+      this.directory = directory;
+      this.unavailable = unavailable;
+    }
+
+    /** The script next to the harness's sources, or why it cannot run. */
+    static NeonServerlessDriver find() {
+      Path directory = null;
+      for (String candidate : new String[] {"benchmarks/" + DIRECTORY, DIRECTORY}) {
+        Path path = Path.of(candidate).toAbsolutePath();
+        if (Files.exists(path.resolve("connect-latency.mjs"))) {
+          directory = path;
+        }
+      }
+      if (directory == null) {
+        return new NeonServerlessDriver(
+            null, "benchmarks/" + DIRECTORY + " not found (run from the repository root)");
+      }
+      if (!Files.isDirectory(directory.resolve("node_modules/@neondatabase"))) {
+        return new NeonServerlessDriver(
+            directory, "its packages are missing: run npm install in " + directory);
+      }
+      try {
+        Process probe =
+            new ProcessBuilder("node", "--version")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!probe.waitFor(30, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+          return new NeonServerlessDriver(directory, "node did not run");
+        }
+      } catch (IOException e) {
+        return new NeonServerlessDriver(
+            directory, "node is not installed (" + e.getMessage() + ")");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new NeonServerlessDriver(directory, "interrupted");
+      }
+      return new NeonServerlessDriver(directory, null);
+    }
+
+    String unavailable() {
+      return unavailable;
+    }
+
+    /** Connect + first query through two relays (0 ms and {@code rtt}), runs interleaved. */
+    Timing measure(NeonStack stack, Duration rtt, int runs) throws Exception {
+      int port = stack.secureWebSocketProxy().port();
+      try (LatencyRelay near = stack.latencyRelay("127.0.0.1", port, Duration.ZERO);
+          LatencyRelay far = stack.latencyRelay("127.0.0.1", port, rtt)) {
+        String url =
+            "postgresql://"
+                + stack.user()
+                + ":"
+                + stack.password()
+                + "@"
+                + stack.directHost()
+                + ":"
+                + stack.directPort()
+                + "/"
+                + stack.database();
+        ProcessBuilder builder =
+            new ProcessBuilder(
+                    "node",
+                    "connect-latency.mjs",
+                    "127.0.0.1:" + near.port(),
+                    "127.0.0.1:" + far.port(),
+                    url,
+                    Integer.toString(runs))
+                .directory(directory.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("NODE_EXTRA_CA_CERTS", stack.caCertificate().toString());
+        Process node = builder.start();
+        String output =
+            new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!node.waitFor(5, TimeUnit.MINUTES) || node.exitValue() != 0) {
+          node.destroyForcibly();
+          throw new IllegalStateException("node connect-latency.mjs failed: " + output);
+        }
+        String[] fields = output.split("\\s+");
+        return new Timing(
+            Double.parseDouble(fields[0]),
+            Double.parseDouble(fields[1]),
+            Double.parseDouble(fields[2]),
+            Double.parseDouble(fields[3]));
+      }
     }
   }
 }

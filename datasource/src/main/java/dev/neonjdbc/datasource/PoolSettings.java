@@ -10,6 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The HikariCP settings of a {@link NeonDataSource}'s pools, with the defaults that suit each
  * endpoint: a small direct pool that holds nothing while idle, and (with {@code clientPooling=on})
  * a pooled-endpoint pool with a short idle timeout.
+ *
+ * <p>After a suspend (every backend of the compute ended) the pools recover by validating, not by a
+ * sweep: HikariCP checks a session that has been idle for more than half a second before it lends
+ * it (pgJDBC's {@code isValid}, an empty query, which fails at once on a closed connection) and
+ * evicts it when the check fails; the replacement is a new connect, which retries while the compute
+ * wakes ({@code connectRetry}, within {@code loginTimeout}). Validation is kept because a session
+ * can die at any time, not only at a suspend; an eviction sweep on the first dead session would add
+ * nothing the check does not already catch, and would drop sessions that are still good after a
+ * single backend ends. No connection test query is set: {@code isValid} is what HikariCP uses then.
  */
 final class PoolSettings {
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();

@@ -355,6 +355,7 @@ public final class ConnectionSettings {
           property.getChoice(neonProperties);
         }
       }
+      NeonProperty.LOGIN_TIMEOUT.getSeconds(neonProperties);
     }
 
     private void applySecurityDefaults() throws SQLException {
@@ -394,8 +395,7 @@ public final class ConnectionSettings {
         throw ConfigErrors.invalidValue(
             "channel_binding", channelBinding, "must be one of disable, prefer, require");
       }
-      for (String key :
-          new String[] {"connectTimeout", "socketTimeout", "loginTimeout", "prepareThreshold"}) {
+      for (String key : new String[] {"connectTimeout", "socketTimeout", "prepareThreshold"}) {
         String value = pgjdbcProperties.getProperty(key);
         if (value != null) {
           if (key.equals("prepareThreshold") && value.trim().startsWith("-")) {

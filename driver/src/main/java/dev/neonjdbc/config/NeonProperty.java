@@ -111,6 +111,68 @@ public enum NeonProperty {
       "true",
       "false"),
 
+  /**
+   * TLS from the first byte ({@code sslNegotiation=direct}, ALPN {@code postgresql}) instead of an
+   * SSLRequest round trip first. A server that refuses it (PostgreSQL before 17, PgBouncer) closes
+   * the connection or answers in plaintext during the TLS handshake; the connect is then made once
+   * more with the SSLRequest, and the host is remembered for ten minutes. An explicit {@code
+   * sslnegotiation} (libpq) or {@code sslNegotiation} (pgJDBC) is honoured as written instead.
+   */
+  DIRECT_TLS(
+      "directTls",
+      "auto",
+      "TLS from the first byte (sslnegotiation=direct, ALPN postgresql): one round trip fewer."
+          + " Only with sslmode require, verify-ca or verify-full over TCP. A server that refuses it"
+          + " gets the SSLRequest once more, and is remembered for ten minutes. auto: on for Neon"
+          + " hosts. An explicit sslnegotiation is honoured as written.",
+      "auto",
+      "true",
+      "false"),
+
+  /**
+   * Session parameters in the StartupMessage rather than a query after login. pgJDBC sends {@code
+   * SET application_name} after authentication unless told the server is at least 9.0 ({@code
+   * assumeMinServerVersion}); on servers before 12 it also sets {@code extra_float_digits} there.
+   */
+  STARTUP_PARAMETERS(
+      "startupParameters",
+      "auto",
+      "Send application_name in the StartupMessage (pgJDBC's assumeMinServerVersion=9.4) instead"
+          + " of a SET after login: one round trip fewer. auto: on for Neon hosts and the WebSocket"
+          + " tunnel. An explicit assumeMinServerVersion is honoured as written.",
+      "auto",
+      "true",
+      "false"),
+
+  /**
+   * Retries of a physical connect while a compute wakes up. See {@code ConnectRetryPolicy} for the
+   * errors that are retried.
+   */
+  CONNECT_RETRY(
+      "connectRetry",
+      "auto",
+      "Retry a failed connect, with backoff, while the server is waking up: refused or reset"
+          + " connections, 57P03 (starting up), Neon's proxy errors that say the compute could not"
+          + " be reached yet, PgBouncer's 'server login has been failing'. Never authentication"
+          + " errors, and never once a statement has been sent: only the opening of a session is"
+          + " retried. All attempts end at loginTimeout (30 s when not set). auto: on for Neon"
+          + " hosts.",
+      "auto",
+      "true",
+      "false"),
+
+  /**
+   * The overall deadline for opening one physical session. Held by closing the attempt's socket, so
+   * it holds while a pooler queues the login too; pgJDBC's own {@code loginTimeout} (a thread that
+   * keeps waiting after the caller gave up) is not used.
+   */
+  LOGIN_TIMEOUT(
+      "loginTimeout",
+      null,
+      "Seconds allowed to open one session: TCP, TLS and authentication, every retry included,"
+          + " even while a pooler holds the login in its queue. 0 or unset: no limit (30 s when"
+          + " connectRetry is on). On expiry the attempt's socket is closed: SQLState 08001."),
+
   /** Client-side pooling policy of {@code NeonDataSource}. */
   CLIENT_POOLING(
       "clientPooling",
@@ -225,6 +287,23 @@ public enum NeonProperty {
   public Integer getPort(Properties properties) throws SQLException {
     String value = get(properties);
     return value == null ? null : ConfigErrors.parsePort(name, value);
+  }
+
+  /**
+   * The value as a whole number of seconds (0 or more), or {@code null} when absent.
+   *
+   * @throws SQLException SQLState 22023 naming the key
+   */
+  public Integer getSeconds(Properties properties) throws SQLException {
+    String value = get(properties);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    int seconds = ConfigErrors.parseInt(name, value.trim());
+    if (seconds < 0) {
+      throw ConfigErrors.invalidValue(name, value, "must be 0 or more seconds");
+    }
+    return seconds;
   }
 
   /** The property as {@code getPropertyInfo} shows it, with its current value. */

@@ -26,18 +26,77 @@ import org.slf4j.LoggerFactory;
  */
 public final class PhysicalConnector {
   private static final Logger LOG = LoggerFactory.getLogger(PhysicalConnector.class);
-  private static final org.postgresql.Driver PGJDBC = new org.postgresql.Driver();
+  private static final Set<String> ENCRYPTING_SSL_MODES =
+      Set.of("require", "verify-ca", "verify-full");
+
+  /**
+   * What {@code startupParameters} tells pgJDBC: a server at least this recent takes {@code
+   * application_name} in the StartupMessage (9.0) and replication connections (9.4).
+   */
+  static final String STARTUP_PARAMETERS_VERSION = "9.4";
+
+  /** How long retries may go on when {@code connectRetry} is on and no loginTimeout is set. */
+  static final long DEFAULT_RETRY_DEADLINE_MILLIS = 30_000;
+
   private static final Set<String> PASS_THROUGH_REPORTED = ConcurrentHashMap.newKeySet();
 
   private final ConnectionSettings settings;
   private final Properties pooledProperties;
   private final Properties directProperties;
+  private final SessionLogin login;
 
   private PhysicalConnector(ConnectionSettings settings) throws SQLException {
     this.settings = settings;
     this.directProperties = settings.pgjdbcProperties();
     this.pooledProperties = pooledProperties(settings);
+    boolean tunnel = isTunnel(settings);
+    if (enabled(settings, NeonProperty.STARTUP_PARAMETERS, settings.isNeonHost() || tunnel)) {
+      useStartupParameters(directProperties);
+      useStartupParameters(pooledProperties);
+    }
     WebSocketTransport.apply(settings, pooledProperties, directProperties);
+    this.login = login(settings, directProperties, tunnel);
+  }
+
+  private static boolean isTunnel(ConnectionSettings settings) throws SQLException {
+    return "websocket".equals(NeonProperty.TRANSPORT.getChoice(settings.neonProperties()));
+  }
+
+  /** A choice of auto/true/false, with auto resolved to {@code auto}. */
+  private static boolean enabled(ConnectionSettings settings, NeonProperty property, boolean auto)
+      throws SQLException {
+    String choice = property.getChoice(settings.neonProperties());
+    return choice.equals("true") || (choice.equals("auto") && auto);
+  }
+
+  /**
+   * pgJDBC puts {@code application_name} in the StartupMessage only when told the server is at
+   * least 9.0; otherwise it sends {@code SET application_name} after login, one more round trip on
+   * every connect. ({@code extra_float_digits} is set after login only for servers before 12,
+   * whatever is assumed; Neon runs 14 and newer.)
+   */
+  private static void useStartupParameters(Properties properties) {
+    if (properties.getProperty("assumeMinServerVersion") == null) {
+      properties.setProperty("assumeMinServerVersion", STARTUP_PARAMETERS_VERSION);
+    }
+  }
+
+  private static SessionLogin login(
+      ConnectionSettings settings, Properties properties, boolean tunnel) throws SQLException {
+    boolean retry = enabled(settings, NeonProperty.CONNECT_RETRY, settings.isNeonHost());
+    Integer seconds = NeonProperty.LOGIN_TIMEOUT.getSeconds(settings.neonProperties());
+    long loginTimeoutMillis =
+        seconds != null && seconds > 0
+            ? seconds * 1000L
+            : retry ? DEFAULT_RETRY_DEADLINE_MILLIS : 0;
+    String sslmode = properties.getProperty("sslmode");
+    boolean directTls =
+        enabled(settings, NeonProperty.DIRECT_TLS, settings.isNeonHost())
+            && !tunnel
+            && sslmode != null
+            && ENCRYPTING_SSL_MODES.contains(sslmode)
+            && properties.getProperty("sslNegotiation") == null;
+    return new SessionLogin(retry, loginTimeoutMillis, directTls);
   }
 
   /** A connector for the endpoints of {@code settings}. */
@@ -76,10 +135,7 @@ public final class PhysicalConnector {
             : directProperties;
     String url = settings.pgjdbcUrl(endpoint);
     try {
-      Connection connection = PGJDBC.connect(url, properties);
-      if (connection == null) {
-        throw new SQLException("pgJDBC refused the URL " + url, ConfigErrors.UNABLE_TO_CONNECT);
-      }
+      Connection connection = login.open(url, endpoint, properties);
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {

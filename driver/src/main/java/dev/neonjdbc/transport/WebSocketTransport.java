@@ -110,12 +110,6 @@ public final class WebSocketTransport {
     // Neon's proxy refuses TLS inside the tunnel: wss:// carries the encryption.
     properties.setProperty("sslmode", "disable");
     properties.setProperty("gssEncMode", "disable");
-    if (properties.getProperty("assumeMinServerVersion") == null) {
-      // Below 9.0 pgJDBC sends "SET extra_float_digits = 3" after login: one more round trip on
-      // every connect. Neon (and any server a WebSocket proxy fronts today) is far newer, so these
-      // settings travel in the StartupMessage instead.
-      properties.setProperty("assumeMinServerVersion", "9.0");
-    }
     properties.setProperty(NeonProperty.WEBSOCKET_URL.getName(), template);
     properties.setProperty(
         NeonProperty.WEBSOCKET_ALLOW_INSECURE.getName(), Boolean.toString(allowInsecure));
