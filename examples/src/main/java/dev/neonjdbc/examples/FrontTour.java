@@ -53,6 +53,7 @@ final class FrontTour {
     System.out.printf(format, "step", "endpoint", "time");
     System.out.printf(format, "----", "--------", "----");
     long loginsBefore = logins();
+    long directTlsBefore = front.logins("direct-tls");
     long start = System.nanoTime();
     try (Connection connection = DriverManager.getConnection(url)) {
       System.out.printf(format, "connect (SCRAM-SHA-256-PLUS)", "", millisSince(start));
@@ -62,9 +63,12 @@ final class FrontTour {
       step(connection, format, "DROP TABLE demo_front");
     }
     System.out.printf(
-        "the front authenticated %d session(s) with channel binding and routed each by its TLS"
-            + " server name (%s or %s)%n%n",
-        logins() - loginsBefore, front.pooledHostName(), front.directHostName());
+        "the front authenticated %d session(s) with channel binding (%d of them by direct TLS) and"
+            + " routed each by its TLS server name (%s or %s)%n%n",
+        logins() - loginsBefore,
+        front.logins("direct-tls") - directTlsBefore,
+        front.pooledHostName(),
+        front.directHostName());
 
     front.suspend(WakePolicy.wakeAfter(WAKE_UP));
     try {
