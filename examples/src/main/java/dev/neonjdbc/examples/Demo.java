@@ -17,7 +17,8 @@ import org.postgresql.PGNotification;
  * scripted workload (a Flyway migration, inserts, a transaction, a LISTEN/NOTIFY round trip, a
  * temporary table) and prints which endpoint ran each statement, as the server reports it ({@code
  * inet_server_addr()} is NULL on sessions PgBouncer opened over its Unix socket), and how long it
- * took.
+ * took. On the local stack it then goes through the kit's Neon-shaped front with Neon's own pooled
+ * string ({@link FrontTour}).
  *
  * <p>With {@code DATABASE_URL} set (the string Neon's console shows) it runs there; otherwise on
  * the local Neon-shaped stack. {@code ./dev demo NAME} runs one example instead: {@code
@@ -51,7 +52,12 @@ public final class Demo {
       }
       return;
     }
-    new Demo().tour(Target.resolve("neon-jdbc-demo"));
+    Target target = Target.resolve("neon-jdbc-demo");
+    new Demo().tour(target);
+    if (target.localStack().isPresent()) {
+      System.out.println();
+      FrontTour.runIfPresent(target.localStack().get());
+    }
   }
 
   private void tour(Target target) throws Exception {

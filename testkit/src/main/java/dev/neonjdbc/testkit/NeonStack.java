@@ -1,7 +1,10 @@
 package dev.neonjdbc.testkit;
 
+import dev.neonjdbc.testkit.front.NeonFront;
 import dev.neonjdbc.testkit.relay.LatencyRelay;
 import dev.neonjdbc.testkit.ws.WebSocketProxy;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -192,6 +195,73 @@ public interface NeonStack {
    * is {@code system}. The map is unmodifiable and ordered.
    */
   Map<String, String> environment();
+
+  // ---- The Neon-shaped front ----
+
+  /**
+   * The kit's {@link NeonFront}: a proxy shaped like Neon's in front of both endpoints (TLS with
+   * SNI routing by endpoint id, direct TLS, SCRAM-SHA-256-PLUS at the front, the {@code wss} /v2
+   * front, a compute that suspends and wakes). It serves {@code
+   * ep-neonkit-123456[-pooler].local.aws.neon.tech}; those names do not resolve, so clients reach
+   * it through {@link dev.neonjdbc.testkit.front.FrontSocketFactory}, which the {@code front…Url}
+   * methods add.
+   *
+   * <p>The front belongs to the stack: do not close it. A test that suspends it wakes it again
+   * ({@link NeonFront#wake()}) before it ends. Empty for providers without a front (Testcontainers,
+   * Neon) and when the local provider's front is turned off ({@code neon.testkit.front=off} or
+   * {@code NEON_TESTKIT_FRONT=off}).
+   */
+  default Optional<NeonFront> neonFront() {
+    return Optional.empty();
+  }
+
+  /**
+   * A {@code jdbc:neon:} URL in Neon's shape through {@link #neonFront()}: {@code
+   * jdbc:neon://ep-neonkit-123456-pooler.local.aws.neon.tech/neondb?sslmode=verify-full&sslrootcert=…&socketFactory=…&socketFactoryArg=…}.
+   * The driver recognises the Neon host and derives the direct endpoint ({@code
+   * ep-neonkit-123456.local.aws.neon.tech}) itself. When the pooler keeps no prepared statements
+   * ({@link #poolerKeepsPreparedStatements()}), {@code poolerPreparedStatements=false} is added,
+   * since the driver otherwise assumes Neon's pooler keeps them. No credentials.
+   */
+  default Optional<String> frontNeonJdbcUrl() {
+    return neonFront()
+        .map(
+            front ->
+                "jdbc:neon://"
+                    + front.pooledHostName()
+                    + "/"
+                    + database()
+                    + "?"
+                    + frontParameters(front)
+                    + (poolerKeepsPreparedStatements() ? "" : "&poolerPreparedStatements=false"));
+  }
+
+  /**
+   * A plain pgJDBC URL to the front's pooled name, {@code
+   * jdbc:postgresql://ep-neonkit-123456-pooler.local.aws.neon.tech/neondb?sslmode=verify-full&…}.
+   */
+  default Optional<String> frontPooledJdbcUrl() {
+    return neonFront().map(front -> frontJdbcUrl(front, front.pooledHostName()));
+  }
+
+  /**
+   * A plain pgJDBC URL to the front's direct name, {@code
+   * jdbc:postgresql://ep-neonkit-123456.local.aws.neon.tech/neondb?sslmode=verify-full&…}.
+   */
+  default Optional<String> frontDirectJdbcUrl() {
+    return neonFront().map(front -> frontJdbcUrl(front, front.directHostName()));
+  }
+
+  private String frontJdbcUrl(NeonFront front, String host) {
+    return "jdbc:postgresql://" + host + "/" + database() + "?" + frontParameters(front);
+  }
+
+  private String frontParameters(NeonFront front) {
+    return "sslmode=verify-full&sslrootcert="
+        + URLEncoder.encode(caCertificate().toString(), StandardCharsets.UTF_8)
+        + "&"
+        + front.socketFactoryParameters();
+  }
 
   // ---- WebSocket tunnel: the kit's proxies and the latency relay ----
 

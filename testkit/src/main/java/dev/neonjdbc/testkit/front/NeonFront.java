@@ -225,6 +225,14 @@ public final class NeonFront implements AutoCloseable {
     return relaying.size();
   }
 
+  /**
+   * Client connections accepted on either port since start: every connect attempt a client made,
+   * whatever came of it (a refused login, a retryable error, a cancel request, a session).
+   */
+  public long connectionsAccepted() {
+    return sessionCount.get();
+  }
+
   /** Sessions cut by suspends since start. */
   public long sessionsCut() {
     return sessionsCut.get();

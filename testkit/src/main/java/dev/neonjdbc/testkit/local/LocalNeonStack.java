@@ -4,6 +4,9 @@ import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
+import dev.neonjdbc.testkit.front.FrontCertificates;
+import dev.neonjdbc.testkit.front.NeonFront;
+import dev.neonjdbc.testkit.front.NeonFrontConfig;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerBinary;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
 import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
@@ -27,6 +30,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -47,6 +51,17 @@ import java.util.Properties;
  * <p>PostgreSQL listens on {@code 127.0.0.1} and on the socket. PgBouncer listens on {@code
  * 127.0.0.1} only and reaches PostgreSQL through the socket, so {@code inet_server_addr()} is NULL
  * on pooled sessions and {@code 127.0.0.1} on direct ones.
+ *
+ * <p>In front of both runs a {@link NeonFront} ({@link #neonFront()}), as Neon's proxy stands in
+ * front of a compute: TLS with SNI routing for {@code
+ * ep-neonkit-123456[-pooler].local.aws.neon.tech}, direct TLS, SCRAM-SHA-256-PLUS, the {@code wss}
+ * front, suspend and wake. It starts once a client can log in through PgBouncer, presents a
+ * certificate from the stack's CA, logs to {@code neon-front.log}, and stops before PgBouncer. The
+ * stack's own URLs ({@link #pooledJdbcUrl()}, {@link #directJdbcUrl()}, {@link #neonJdbcUrl()})
+ * still name PgBouncer and PostgreSQL themselves. Turn the front off with the system property
+ * {@value #FRONT_PROPERTY} or, when that is not set, the environment variable {@value
+ * #FRONT_VARIABLE}, set to {@code off} (or {@code false}); {@code on} (or {@code true}) is the
+ * default.
  */
 public final class LocalNeonStack extends AbstractNeonStack {
   static final String DATA_DIRECTORY = "pgdata";
@@ -58,6 +73,12 @@ public final class LocalNeonStack extends AbstractNeonStack {
   private static final String LOOPBACK = "127.0.0.1";
   private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(20);
 
+  /** System property that turns the Neon front on or off: {@code on} (default) or {@code off}. */
+  public static final String FRONT_PROPERTY = "neon.testkit.front";
+
+  /** Environment variable read when {@link #FRONT_PROPERTY} is not set. */
+  public static final String FRONT_VARIABLE = "NEON_TESTKIT_FRONT";
+
   private final Path stackDirectory;
   private final Path serviceLogDirectory;
   private final LocalPostgres postgres;
@@ -65,6 +86,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
   private final String superuserPassword;
   private final String adminPassword;
   private final Path psql;
+  private volatile NeonFront front;
 
   private LocalNeonStack(
       StackDescription description,
@@ -131,6 +153,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
             serviceUser,
             pgbouncerDirectory.resolve("pgbouncer.ini"),
             logDirectory.resolve("pgbouncer.console.log"));
+    boolean frontWanted = frontWanted();
+    NeonFront front = null;
     try {
       Path passwordFile = stackDirectory.resolve("superuser.pw");
       Files.writeString(passwordFile, superuserPassword + "\n", StandardCharsets.UTF_8);
@@ -205,6 +229,10 @@ public final class LocalNeonStack extends AbstractNeonStack {
               adminPassword,
               binaries.psql());
       stack.awaitPooledLogin(pgbouncerLog);
+      if (frontWanted) {
+        front = startFront(stack, tls, stackDirectory.resolve("front"));
+        stack.front = front;
+      }
       stack.writeSummary(
           serverVersion,
           binaries.pgbouncer(),
@@ -212,6 +240,9 @@ public final class LocalNeonStack extends AbstractNeonStack {
           Duration.ofNanos(System.nanoTime() - startNanos));
       return stack;
     } catch (IOException | SQLException | RuntimeException e) {
+      if (front != null) {
+        front.close();
+      }
       pgbouncer.stop();
       postgres.stop();
       preserveLogs(serviceLogs, logDirectory);
@@ -241,6 +272,11 @@ public final class LocalNeonStack extends AbstractNeonStack {
   }
 
   @Override
+  public Optional<NeonFront> neonFront() {
+    return Optional.ofNullable(front);
+  }
+
+  @Override
   public Optional<PgBouncerAdmin> pgbouncerAdmin() {
     return Optional.of(
         new PsqlPgBouncerAdmin(
@@ -252,9 +288,16 @@ public final class LocalNeonStack extends AbstractNeonStack {
             adminPassword));
   }
 
-  /** Stops PgBouncer and PostgreSQL and deletes the stack directory; logs stay. Idempotent. */
+  /**
+   * Stops the front, PgBouncer and PostgreSQL and deletes the stack directory; logs stay.
+   * Idempotent.
+   */
   @Override
   public synchronized void stop() {
+    NeonFront running = front;
+    if (running != null) {
+      running.close();
+    }
     pgbouncer.stop();
     postgres.stop();
     preserveLogs(serviceLogDirectory, logDirectory());
@@ -264,6 +307,41 @@ public final class LocalNeonStack extends AbstractNeonStack {
   /** The directory holding data, sockets, certificates and PgBouncer's files (deleted at stop). */
   public Path stackDirectory() {
     return stackDirectory;
+  }
+
+  /**
+   * Whether this JVM wants the front: {@value #FRONT_PROPERTY}, else {@value #FRONT_VARIABLE}, else
+   * on.
+   *
+   * @throws NeonStackException when the setting is neither on/true nor off/false
+   */
+  static boolean frontWanted() {
+    String value = System.getProperty(FRONT_PROPERTY);
+    String source = FRONT_PROPERTY;
+    if (value == null || value.isBlank()) {
+      value = System.getenv(FRONT_VARIABLE);
+      source = FRONT_VARIABLE;
+    }
+    if (value == null || value.isBlank()) {
+      return true;
+    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new NeonStackException(source + " must be on or off, got: " + value);
+    };
+  }
+
+  /**
+   * Starts the front before the running stack with a certificate for {@code *.local.aws.neon.tech}
+   * from the stack's CA.
+   */
+  private static NeonFront startFront(LocalNeonStack stack, TlsMaterial tls, Path directory) {
+    FrontCertificates.Issued issued =
+        FrontCertificates.issue(
+            tls.caCertificate(), tls.caKey(), directory, NeonFrontConfig.DEFAULT_DOMAIN);
+    return NeonFront.start(
+        NeonFrontConfig.builder().inFrontOf(stack).tls(issued.certificate(), issued.key()).build());
   }
 
   /**
@@ -313,7 +391,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
         String.format(
             "neon-testkit local stack started in %d ms: PostgreSQL %s direct %s:%d, %s (%s)"
                 + " pooled %s:%d (transaction mode, %s, databases %s and %s with pool_size=1),"
-                + " user %s, TLS CA %s, stack directory %s%n",
+                + " user %s, TLS CA %s, stack directory %s; %s%n",
             took.toMillis(),
             serverVersion,
             directHost(),
@@ -329,7 +407,20 @@ public final class LocalNeonStack extends AbstractNeonStack {
             singleBackendDatabase(),
             user(),
             caCertificate(),
-            stackDirectory);
+            stackDirectory,
+            front == null
+                ? "no Neon front"
+                : "Neon front "
+                    + front.pooledHostName()
+                    + " and "
+                    + front.directHostName()
+                    + " at "
+                    + front.config().listenAddress()
+                    + ":"
+                    + front.port()
+                    + " (wss :"
+                    + front.webSocketPort()
+                    + ")");
     Files.writeString(logDirectory().resolve("stack.txt"), summary, StandardCharsets.UTF_8);
   }
 
