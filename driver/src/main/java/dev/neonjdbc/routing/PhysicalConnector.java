@@ -185,6 +185,13 @@ public final class PhysicalConnector {
     String options = properties.getProperty("options");
     if (options != null && !isOnlyNeonEndpointOption(options)) {
       properties.remove("options");
+    } else if (options != null
+        && settings.isNeonHost()
+        && options.trim().startsWith("endpoint=")
+        && !options.trim().endsWith(POOLER)) {
+      // Neon's proxy reads the pooled side from the endpoint id's suffix (proxy/src/types.rs), and
+      // refuses an id that differs from the TLS server name's: the pooled session names the pooler.
+      properties.setProperty("options", options.trim() + POOLER);
     }
     String policy = NeonProperty.POOLER_PREPARED_STATEMENTS.getChoice(settings.neonProperties());
     boolean poolerKeepsStatements =
@@ -204,6 +211,8 @@ public final class PhysicalConnector {
     return directProperties.getProperty("currentSchema") != null
         || (options != null && !isOnlyNeonEndpointOption(options));
   }
+
+  private static final String POOLER = "-pooler";
 
   private static boolean isOnlyNeonEndpointOption(String options) {
     String trimmed = options.trim();

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +60,6 @@ class FrontWebSocketTest {
    * as the pooled side ({@code proxy/src/types.rs}, {@code POOLER_SUFFIX}).
    */
   @Test
-  @Disabled("the driver sends endpoint=ID without -pooler on the pooled session")
   void pooledStatementsOverWssToAnAddressReachThePooler() throws SQLException {
     try (Connection connection = DriverManager.getConnection(tunnelUrl(), stack.credentials())) {
       assertEquals(ServerEndpoint.POOLED, stack.endpointOf(connection));
