@@ -71,8 +71,8 @@ public enum NeonProperty {
   NEON_ENDPOINT_OPTION(
       "neonEndpointOption",
       "false",
-      "Send options=endpoint=ID (Neon's fallback for clients that cannot send TLS SNI). Only for"
-          + " Neon hosts.",
+      "Send options=endpoint=ID (Neon's fallback for clients that cannot send TLS SNI); the pooled"
+          + " session sends endpoint=ID-pooler. Only for Neon hosts.",
       "true",
       "false"),
 
