@@ -1,0 +1,98 @@
+package dev.neonjdbc.config;
+
+/**
+ * A set of 4-character runs of text, each packed into a long: open addressing, no boxing, so asking
+ * whether a value shares a run with a password costs no allocation. Safe to read from several
+ * threads once filled.
+ */
+final class GramSet {
+  /** Marks an empty slot; no run of four chars packs to it (it would be four U+FFFF). */
+  private static final long EMPTY = -1L;
+
+  private long[] slots;
+  private int size;
+
+  GramSet(int expected) {
+    int capacity = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
+    slots = new long[capacity];
+    java.util.Arrays.fill(slots, EMPTY);
+  }
+
+  /** The four characters of {@code text} from {@code at}, packed. */
+  static long gramAt(CharSequence text, int at) {
+    return ((long) text.charAt(at) << 48)
+        | ((long) text.charAt(at + 1) << 32)
+        | ((long) text.charAt(at + 2) << 16)
+        | text.charAt(at + 3);
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  void add(long gram) {
+    if ((size + 1) * 2 > slots.length) {
+      grow();
+    }
+    int mask = slots.length - 1;
+    for (int i = index(gram, mask); ; i = (i + 1) & mask) {
+      if (slots[i] == gram) {
+        return;
+      }
+      if (slots[i] == EMPTY) {
+        slots[i] = gram;
+        size++;
+        return;
+      }
+    }
+  }
+
+  /** Adds every run of {@code text}. */
+  void addAll(String text) {
+    for (int j = 0; j + 4 <= text.length(); j++) {
+      add(gramAt(text, j));
+    }
+  }
+
+  boolean contains(long gram) {
+    int mask = slots.length - 1;
+    for (int i = index(gram, mask); ; i = (i + 1) & mask) {
+      if (slots[i] == gram) {
+        return true;
+      }
+      if (slots[i] == EMPTY) {
+        return false;
+      }
+    }
+  }
+
+  /** Whether {@code value} has a run that is in this set. */
+  boolean sharesGram(String value) {
+    if (size == 0) {
+      return false;
+    }
+    for (int j = 0; j + 4 <= value.length(); j++) {
+      if (contains(gramAt(value, j))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int index(long gram, int mask) {
+    long h = gram * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32)) & mask;
+  }
+
+  private void grow() {
+    long[] old = slots;
+    slots = new long[old.length * 2];
+    java.util.Arrays.fill(slots, EMPTY);
+    size = 0;
+    for (long gram : old) {
+      if (gram != EMPTY) {
+        add(gram);
+      }
+    }
+  }
+}
