@@ -14,23 +14,28 @@ final class AuthoritySpans {
   private final int bodyStart;
   private final int userInfoEnd;
   private final SpanList found;
+  private final SpanList hosts;
 
   private AuthoritySpans(
-      UrlText text, int prefixEnd, int bodyStart, int userInfoEnd, SpanList found) {
+      UrlText text, int prefixEnd, int bodyStart, int userInfoEnd, SpanList found, SpanList hosts) {
     this.text = text;
     this.prefixEnd = prefixEnd;
     this.bodyStart = bodyStart;
     this.userInfoEnd = userInfoEnd;
     this.found = found;
+    this.hosts = hosts;
   }
 
   /**
    * Adds to {@code found} every span of rules 2 and 3 in {@code text}, whose {@code jdbc:neon:}
    * prefix ends at {@code prefixEnd} (0 without one) and whose parser's reading has its body at
-   * {@code bodyStart} and its user-info up to {@code userInfoEnd} (-1 when it has none).
+   * {@code bodyStart} and its user-info up to {@code userInfoEnd} (-1 when it has none). Spans of a
+   * host or database name that may hold a password go to {@code hosts}: they are masked like the
+   * others, but are often ordinary words ({@code host}, {@code localhost}) that a message uses too.
    */
-  static void find(UrlText text, int prefixEnd, int bodyStart, int userInfoEnd, SpanList found) {
-    new AuthoritySpans(text, prefixEnd, bodyStart, userInfoEnd, found).find();
+  static void find(
+      UrlText text, int prefixEnd, int bodyStart, int userInfoEnd, SpanList found, SpanList hosts) {
+    new AuthoritySpans(text, prefixEnd, bodyStart, userInfoEnd, found, hosts).find();
   }
 
   private void find() {
@@ -41,19 +46,31 @@ final class AuthoritySpans {
       found.add(schemeEnd, n);
       return;
     }
+    int fragment = text.indexOf('#', prefixEnd);
+    if (fragment >= 0) {
+      // Neither JDBC nor libpq has a fragment: a '#' is rather inside a password.
+      hosts.add(fragment + 1, n);
+    }
     int start = bodyStart >= 0 ? bodyStart : skipSlashes(prefixEnd);
     int lastAt = lastUserInfoAt(start);
     int hostStart = start;
     if (lastAt >= start) {
-      maskUserInfo(start, lastAt);
+      boolean sound = maskUserInfo(start, lastAt);
       hostStart = lastAt + 1;
+      if (text.indexOfAny("?#", start, lastAt) < lastAt
+          || (!sound && text.indexOf('@', start) < lastAt)) {
+        // A user-info that runs past a '?' or '#' (alex:AB?x=CD@EF, read by the parser as a host
+        // and a query), or of an odd shape with an '@' of its own (alex@@SECRET): which '@' ends
+        // it is a guess, so the "host" after the last one may be password too.
+        hosts.add(hostStart, text.indexOfAny("/?#", hostStart, n));
+      }
       // A database path with more '/' or ':' in it means the '@' was the password's own and the
       // one ending the user-info was mistyped: the host and more password come later.
       int pathEnd = text.indexOfAny("?#", hostStart, n);
       int slash = text.indexOf('/', hostStart);
       for (int i = slash < 0 ? pathEnd : slash + 1; i < pathEnd; i++) {
         if (text.charAt(i) == '/' || text.charAt(i) == ':') {
-          found.add(hostStart, pathEnd);
+          hosts.add(hostStart, pathEnd);
           break;
         }
       }
@@ -122,7 +139,7 @@ final class AuthoritySpans {
    * or alone, stays; any other shape ({@code alexSECRET;x}, {@code @alex:SECRET@}) hides where the
    * user name ends and the password starts, so all of it is masked.
    */
-  private void maskUserInfo(int start, int at) {
+  private boolean maskUserInfo(int start, int at) {
     int from = start;
     int close = ipv6End(start);
     if (close >= 0 && close < at) {
@@ -132,9 +149,13 @@ final class AuthoritySpans {
     int colon = text.indexOf(':', from);
     if (colon >= 0 && colon < at && (from > start || isPlainName(start, colon))) {
       found.add(colon + 1, at);
-    } else if (colon >= 0 && colon < at || !isPlainName(start, at)) {
-      found.add(start, at);
+      return true;
     }
+    if (colon >= 0 && colon < at || !isPlainName(start, at)) {
+      found.add(start, at);
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -162,7 +183,7 @@ final class AuthoritySpans {
     }
     int end = text.indexOfAny("?#", authorityEnd + 1, n);
     if (!isPlainName(authorityEnd + 1, end)) {
-      found.add(authorityEnd + 1, end);
+      hosts.add(authorityEnd + 1, end);
     }
   }
 
@@ -229,7 +250,7 @@ final class AuthoritySpans {
       // No host has a '%': an escape there is a user-info or password that lost its '@'.
       if (text.charAt(i) == '%' || unusualCharacterLength(i) > 0) {
         if (text.charAt(i) != ':' || !isPort(i, authorityEnd)) {
-          found.add(start, n);
+          hosts.add(start, n);
           return true;
         }
         return false;
@@ -240,7 +261,7 @@ final class AuthoritySpans {
         && authorityEnd < n
         && text.charAt(authorityEnd) == '#') {
       // A '#' straight after the "host" is rather inside a password whose own '@' came last.
-      found.add(start, n);
+      hosts.add(start, n);
       return true;
     }
     return false;

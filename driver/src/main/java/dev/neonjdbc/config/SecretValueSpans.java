@@ -39,14 +39,13 @@ final class SecretValueSpans {
         found.add(j + 1, nextKnownParameter(j + 1));
       }
     }
-    // A pair without '=' and with no known key (?SECRET, &abc[def) may be the rest of a password
-    // cut at its own unencoded '?' or '&'.
+    // A pair whose key no one knows (?SECRET, &abc[def, ?x=SECRET) may be the rest of a password
+    // cut at its own unencoded '?' or '&': the pair and what follows up to a known parameter.
     for (int j = 0; j < n; j++) {
       if (text.charAt(j) == '?' || text.charAt(j) == '&') {
         int pairEnd = text.indexOfAny("?&#", j + 1, n);
-        if (pairEnd > j + 1
-            && text.indexOfAny("=", j + 1, pairEnd) == pairEnd
-            && !SecretKeys.isKnown(text.decodeLeniently(j + 1, pairEnd))) {
+        int keyEnd = text.indexOfAny("=", j + 1, pairEnd);
+        if (pairEnd > j + 1 && !SecretKeys.isKnown(text.decodeLeniently(j + 1, keyEnd))) {
           found.add(j + 1, nextKnownParameter(j + 1));
         }
         j = pairEnd - 1;
@@ -64,6 +63,17 @@ final class SecretValueSpans {
       }
       int runEnd = i;
       if (!maySpellSecret(runStart, runEnd)) {
+        continue;
+      }
+      if (runStart > 0 && text.charAt(runStart - 1) == '=' && hasGluedKey(runStart, runEnd)) {
+        // A value with a password key in it (user=alexpwdSECRET): the '&' and '=' around the
+        // key were lost, so the value is masked with what follows.
+        int valueEnd = nextKnownParameter(runStart);
+        if (insideUserInfoPassword(runStart)) {
+          valueEnd = Math.min(valueEnd, userInfoEnd);
+        }
+        found.add(runStart, valueEnd);
+        i = Math.max(i, valueEnd);
         continue;
       }
       // A run may hold several keys joined by an encoded '=' or ':' (options=-c%20x%3Dpassword
@@ -91,6 +101,18 @@ final class SecretValueSpans {
         pieceStart = pieceEnd + 3;
       }
     }
+  }
+
+  /** Whether a password key ({@code pwd}, {@code pass}…) is in {@code [start, end)}, any case. */
+  private boolean hasGluedKey(int start, int end) {
+    for (int i = start; i < end; i++) {
+      for (String word : SecretKeys.GLUED_KEYS) {
+        if (i + word.length() <= end && text.regionMatchesIgnoreCase(i, word)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

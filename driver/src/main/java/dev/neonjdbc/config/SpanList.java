@@ -19,6 +19,13 @@ final class SpanList {
     spans[size++] = end;
   }
 
+  /** Adds every span of {@code merged} (start, end, start, end...). */
+  void addAll(int[] merged) {
+    for (int i = 0; i + 1 < merged.length; i += 2) {
+      add(merged[i], merged[i + 1]);
+    }
+  }
+
   /** The spans sorted and merged where they overlap or touch: start, end, start, end... */
   int[] merged() {
     int count = size / 2;

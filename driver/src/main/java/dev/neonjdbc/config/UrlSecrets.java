@@ -72,8 +72,14 @@ final class UrlSecrets {
   private final int passwordStart;
   private final int[] spans;
 
+  /** The spans of rules 1, 2 and 4 alone: no host or database name that may be a password. */
+  private final int[] passwordSpans;
+
   /** Every {@value #REPEAT}-character run of the spans, raw and decoded; made on first need. */
   private volatile GramSet grams;
+
+  /** The same for {@link #passwordSpans}; made on first need. */
+  private volatile GramSet passwordGrams;
 
   /** Keys and values of the query parameters inside spans; made on first need. */
   private volatile Set<String> valuesInSpans;
@@ -111,12 +117,15 @@ final class UrlSecrets {
 
     UrlText url = new UrlText(text);
     SpanList found = new SpanList();
+    SpanList hosts = new SpanList();
     if (passwordStart >= 0) {
       found.add(passwordStart, userInfoEnd);
     }
-    AuthoritySpans.find(url, prefixEnd, bodyStart, userInfoEnd, found);
+    AuthoritySpans.find(url, prefixEnd, bodyStart, userInfoEnd, found, hosts);
     SecretValueSpans.find(url, passwordStart, userInfoEnd, found);
-    this.spans = withRepeats(text, found.merged());
+    this.passwordSpans = found.merged();
+    hosts.addAll(passwordSpans);
+    this.spans = withRepeats(text, hosts.merged());
   }
 
   /**
@@ -152,15 +161,21 @@ final class UrlSecrets {
     this.bodyStart = shift(whole.bodyStart, offset);
     this.userInfoEnd = shift(whole.userInfoEnd, offset);
     this.passwordStart = shift(whole.passwordStart, offset);
-    int[] shifted = new int[whole.spans.length];
+    this.spans = shift(whole.spans, offset);
+    this.passwordSpans = shift(whole.passwordSpans, offset);
+  }
+
+  /** {@code spans} counted from {@code offset}, those before it dropped. */
+  private static int[] shift(int[] spans, int offset) {
+    int[] shifted = new int[spans.length];
     int count = 0;
-    for (int i = 0; i < whole.spans.length; i += 2) {
-      if (whole.spans[i + 1] > offset) {
-        shifted[count++] = Math.max(0, whole.spans[i] - offset);
-        shifted[count++] = whole.spans[i + 1] - offset;
+    for (int i = 0; i < spans.length; i += 2) {
+      if (spans[i + 1] > offset) {
+        shifted[count++] = Math.max(0, spans[i] - offset);
+        shifted[count++] = spans[i + 1] - offset;
       }
     }
-    this.spans = java.util.Arrays.copyOf(shifted, count);
+    return java.util.Arrays.copyOf(shifted, count);
   }
 
   private static int shift(int index, int offset) {
@@ -297,7 +312,9 @@ final class UrlSecrets {
       i = close + 1;
     }
     String scrubbed = out.toString();
-    if (grams.sharesGram(scrubbed)) {
+    // Every part of a URL reaches a message quoted, so this is a last guard; it leaves out the
+    // host and database spans, whose ordinary words (host, localhost) the message has as well.
+    if (passwordGrams().sharesGram(scrubbed)) {
       return "Malformed or invalid jdbc:neon: URL (details withheld: they may show a part of the"
           + " password)";
     }
@@ -307,13 +324,28 @@ final class UrlSecrets {
   private GramSet grams() {
     GramSet found = grams;
     if (found == null) {
-      UrlText url = new UrlText(text);
-      found = new GramSet(text.length() * 2);
-      for (int i = 0; i < spans.length; i += 2) {
-        found.addAll(text.substring(spans[i], spans[i + 1]));
-        found.addAll(url.decodeLeniently(spans[i], spans[i + 1]));
-      }
+      found = gramsOf(spans);
       grams = found;
+    }
+    return found;
+  }
+
+  private GramSet passwordGrams() {
+    GramSet found = passwordGrams;
+    if (found == null) {
+      found = gramsOf(passwordSpans);
+      passwordGrams = found;
+    }
+    return found;
+  }
+
+  /** Every run of {@code spans}, raw and percent-decoded. */
+  private GramSet gramsOf(int[] spans) {
+    UrlText url = new UrlText(text);
+    GramSet found = new GramSet(text.length() * 2);
+    for (int i = 0; i < spans.length; i += 2) {
+      found.addAll(text.substring(spans[i], spans[i + 1]));
+      found.addAll(url.decodeLeniently(spans[i], spans[i + 1]));
     }
     return found;
   }
