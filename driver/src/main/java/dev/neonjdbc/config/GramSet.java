@@ -6,16 +6,17 @@ package dev.neonjdbc.config;
  * threads once filled.
  */
 final class GramSet {
-  /** Marks an empty slot; no run of four chars packs to it (it would be four U+FFFF). */
-  private static final long EMPTY = -1L;
+  /** Marks an empty slot; the run of four NULs, which packs to it too, is kept apart. */
+  private static final long EMPTY = 0L;
 
   private long[] slots;
   private int size;
+  private boolean hasEmptyGram;
 
+  /** A set for about {@code expected} runs. */
   GramSet(int expected) {
-    int capacity = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
+    int capacity = Integer.highestOneBit(Math.max(8, expected * 2) - 1) << 1;
     slots = new long[capacity];
-    java.util.Arrays.fill(slots, EMPTY);
   }
 
   /** The four characters of {@code text} from {@code at}, packed. */
@@ -27,10 +28,14 @@ final class GramSet {
   }
 
   boolean isEmpty() {
-    return size == 0;
+    return size == 0 && !hasEmptyGram;
   }
 
   void add(long gram) {
+    if (gram == EMPTY) {
+      hasEmptyGram = true;
+      return;
+    }
     if ((size + 1) * 2 > slots.length) {
       grow();
     }
@@ -55,6 +60,9 @@ final class GramSet {
   }
 
   boolean contains(long gram) {
+    if (gram == EMPTY) {
+      return hasEmptyGram;
+    }
     int mask = slots.length - 1;
     for (int i = index(gram, mask); ; i = (i + 1) & mask) {
       if (slots[i] == gram) {
@@ -68,7 +76,7 @@ final class GramSet {
 
   /** Whether {@code value} has a run that is in this set. */
   boolean sharesGram(String value) {
-    if (size == 0) {
+    if (isEmpty()) {
       return false;
     }
     for (int j = 0; j + 4 <= value.length(); j++) {
@@ -87,7 +95,6 @@ final class GramSet {
   private void grow() {
     long[] old = slots;
     slots = new long[old.length * 2];
-    java.util.Arrays.fill(slots, EMPTY);
     size = 0;
     for (long gram : old) {
       if (gram != EMPTY) {

@@ -238,12 +238,9 @@ final class SecretValueSpans {
     if (knownParameters == null) {
       knownParameters = knownParameters();
     }
-    for (int start : knownParameters) {
-      if (start >= from) {
-        return start;
-      }
-    }
-    return text.length();
+    int at = java.util.Arrays.binarySearch(knownParameters, from);
+    int next = at >= 0 ? at : -at - 1;
+    return next < knownParameters.length ? knownParameters[next] : text.length();
   }
 
   /** Every {@code &KEY=} or {@code ?KEY=} with a known, non-secret key, in order: one pass. */

@@ -134,14 +134,18 @@ final class UrlSecrets {
    * #REPEAT} or more characters that also occurs inside a span is masked wherever it occurs.
    */
   private static int[] withRepeats(String text, int[] spans) {
-    GramSet inSpans = new GramSet(text.length());
+    int count = 0;
+    for (int i = 0; i < spans.length; i += 2) {
+      count += Math.max(0, spans[i + 1] - spans[i] - REPEAT + 1);
+    }
+    if (count == 0) {
+      return spans;
+    }
+    GramSet inSpans = new GramSet(count);
     for (int i = 0; i < spans.length; i += 2) {
       for (int j = spans[i]; j + REPEAT <= spans[i + 1]; j++) {
         inSpans.add(GramSet.gramAt(text, j));
       }
-    }
-    if (inSpans.isEmpty()) {
-      return spans;
     }
     SpanList found = new SpanList();
     for (int i = 0; i < spans.length; i += 2) {
@@ -342,7 +346,11 @@ final class UrlSecrets {
   /** Every run of {@code spans}, raw and percent-decoded. */
   private GramSet gramsOf(int[] spans) {
     UrlText url = new UrlText(text);
-    GramSet found = new GramSet(text.length() * 2);
+    int count = 0;
+    for (int i = 0; i < spans.length; i += 2) {
+      count += 2 * (spans[i + 1] - spans[i]);
+    }
+    GramSet found = new GramSet(count);
     for (int i = 0; i < spans.length; i += 2) {
       found.addAll(text.substring(spans[i], spans[i + 1]));
       found.addAll(url.decodeLeniently(spans[i], spans[i + 1]));

@@ -44,10 +44,20 @@ final class UrlText {
     return text;
   }
 
-  /** The first index in {@code [from, end)} holding one of {@code chars}, else {@code end}. */
+  /**
+   * The first index in {@code [from, end)} holding one of {@code chars} (separators, never a letter
+   * or digit), else {@code end}.
+   */
   int indexOfAny(String chars, int from, int end) {
+    if (chars.length() == 1) {
+      int at = text.indexOf(chars.charAt(0), from);
+      return at < 0 || at > end ? end : at;
+    }
     for (int i = from; i < end; i++) {
-      if (chars.indexOf(text.charAt(i)) >= 0) {
+      char c = text.charAt(i);
+      boolean letterOrDigit =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!letterOrDigit && chars.indexOf(c) >= 0) {
         return i;
       }
     }
