@@ -33,22 +33,14 @@ final class SecretValueSpans {
 
   private void find() {
     int n = text.length();
-    // A value without a key (&=secret) has lost its key to a typo: it may be the password.
-    for (int j = 1; j < n; j++) {
-      if (text.charAt(j) == '=' && "?&".indexOf(text.charAt(j - 1)) >= 0) {
+    // A pair whose key no one knows (?SECRET, &abc[def, ?x=SECRET, &=SECRET) may be the rest of a
+    // password cut at its own unencoded '?' or '&', or a value whose key a typo took: the pair and
+    // what follows up to a known parameter.
+    for (int j = text.indexOfAny("?&", 0, n); j < n; j = text.indexOfAny("?&", j + 1, n)) {
+      int pairEnd = text.indexOfAny("?&#", j + 1, n);
+      int keyEnd = text.indexOfAny("=", j + 1, pairEnd);
+      if (pairEnd > j + 1 && !SecretKeys.isKnown(text.decodeLeniently(j + 1, keyEnd))) {
         found.add(j + 1, nextKnownParameter(j + 1));
-      }
-    }
-    // A pair whose key no one knows (?SECRET, &abc[def, ?x=SECRET) may be the rest of a password
-    // cut at its own unencoded '?' or '&': the pair and what follows up to a known parameter.
-    for (int j = 0; j < n; j++) {
-      if (text.charAt(j) == '?' || text.charAt(j) == '&') {
-        int pairEnd = text.indexOfAny("?&#", j + 1, n);
-        int keyEnd = text.indexOfAny("=", j + 1, pairEnd);
-        if (pairEnd > j + 1 && !SecretKeys.isKnown(text.decodeLeniently(j + 1, keyEnd))) {
-          found.add(j + 1, nextKnownParameter(j + 1));
-        }
-        j = pairEnd - 1;
       }
     }
     int i = 0;

@@ -7,16 +7,20 @@ package dev.neonjdbc.config;
 final class UrlText {
   private final String text;
 
+  /** The characters, copied once: the rules read every one of them several times. */
+  private final char[] chars;
+
   UrlText(String text) {
     this.text = text;
+    this.chars = text.toCharArray();
   }
 
   int length() {
-    return text.length();
+    return chars.length;
   }
 
   char charAt(int i) {
-    return text.charAt(i);
+    return chars[i];
   }
 
   int indexOf(char c, int from) {
@@ -45,19 +49,19 @@ final class UrlText {
   }
 
   /**
-   * The first index in {@code [from, end)} holding one of {@code chars} (separators, never a letter
-   * or digit), else {@code end}.
+   * The first index in {@code [from, end)} holding one of {@code separators} (, never a letter or
+   * digit), else {@code end}.
    */
-  int indexOfAny(String chars, int from, int end) {
-    if (chars.length() == 1) {
-      int at = text.indexOf(chars.charAt(0), from);
+  int indexOfAny(String separators, int from, int end) {
+    if (separators.length() == 1) {
+      int at = text.indexOf(separators.charAt(0), from);
       return at < 0 || at > end ? end : at;
     }
     for (int i = from; i < end; i++) {
-      char c = text.charAt(i);
+      char c = chars[i];
       boolean letterOrDigit =
           (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!letterOrDigit && chars.indexOf(c) >= 0) {
+      if (!letterOrDigit && separators.indexOf(c) >= 0) {
         return i;
       }
     }
@@ -66,11 +70,11 @@ final class UrlText {
 
   /** The byte that the escape at {@code i} encodes, or -1 when it is not {@code %XX}. */
   int hexByte(int i) {
-    if (i + 2 >= text.length() || text.charAt(i) != '%') {
+    if (i + 2 >= chars.length || chars[i] != '%') {
       return -1;
     }
-    int high = Character.digit(text.charAt(i + 1), 16);
-    int low = Character.digit(text.charAt(i + 2), 16);
+    int high = Character.digit(chars[i + 1], 16);
+    int low = Character.digit(chars[i + 2], 16);
     return high < 0 || low < 0 ? -1 : high * 16 + low;
   }
 
@@ -83,7 +87,7 @@ final class UrlText {
   String decodeLeniently(int from, int to) {
     StringBuilder out = null;
     for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
+      char c = chars[i];
       int decoded = c == '%' && i + 2 < to ? hexByte(i) : -1;
       if (decoded >= 0) {
         if (out == null) {
