@@ -52,9 +52,9 @@ final class GramSet {
     }
   }
 
-  /** Adds every run of {@code text}. */
-  void addAll(String text) {
-    for (int j = 0; j + 4 <= text.length(); j++) {
+  /** Adds every run of {@code text} in {@code [start, end)}. */
+  void addAll(String text, int start, int end) {
+    for (int j = start; j + 4 <= end; j++) {
       add(gramAt(text, j));
     }
   }

@@ -65,7 +65,7 @@ final class SecretKeys {
 
   /** Whether {@code key} (any case) is a libpq, pgJDBC or {@code jdbc:neon:} connection key. */
   static boolean isKnown(String key) {
-    return KNOWN_KEYS.contains(key.toLowerCase(Locale.ROOT));
+    return !key.isEmpty() && KNOWN_KEYS.contains(key.toLowerCase(Locale.ROOT));
   }
 
   /**

@@ -345,15 +345,20 @@ final class UrlSecrets {
 
   /** Every run of {@code spans}, raw and percent-decoded. */
   private GramSet gramsOf(int[] spans) {
-    UrlText url = new UrlText(text);
+    UrlText url = null;
     int count = 0;
     for (int i = 0; i < spans.length; i += 2) {
       count += 2 * (spans[i + 1] - spans[i]);
     }
     GramSet found = new GramSet(count);
     for (int i = 0; i < spans.length; i += 2) {
-      found.addAll(text.substring(spans[i], spans[i + 1]));
-      found.addAll(url.decodeLeniently(spans[i], spans[i + 1]));
+      found.addAll(text, spans[i], spans[i + 1]);
+      int escape = text.indexOf('%', spans[i]);
+      if (escape >= 0 && escape < spans[i + 1]) {
+        url = url == null ? new UrlText(text) : url;
+        String decoded = url.decodeLeniently(spans[i], spans[i + 1]);
+        found.addAll(decoded, 0, decoded.length());
+      }
     }
     return found;
   }
@@ -370,8 +375,8 @@ final class UrlSecrets {
       addPairsInSpans(query + 1, "&", values);
       addPairsInSpans(0, "&?#", values);
       values.remove("");
-      // Immutable, so a ConnectionSettings shared between threads sees it whole.
-      found = Set.copyOf(values);
+      // Filled before it is published through the volatile field, and never changed after.
+      found = java.util.Collections.unmodifiableSet(values);
       valuesInSpans = found;
     }
     return found;
