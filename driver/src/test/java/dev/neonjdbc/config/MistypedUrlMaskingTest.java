@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The typos of issue 10, one by one: a mistyped URL never shows its password, in the masked URL,
+ * The typos people make, one by one: a mistyped URL never shows its password, in the masked URL,
  * the error message or {@code getPropertyInfo}; and a well-formed URL is masked exactly, no more.
  * {@link MistypedUrlsTest} generates many more.
  */

@@ -14,6 +14,7 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,7 +198,7 @@ class MistypedUrlsTest {
    */
   static Run run(long seed, int cases, int maxFailures) {
     AtomicInteger parsedCount = new AtomicInteger();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     long[][] needlesPerCase = new long[cases][];
     IntStream.range(0, cases)
         .parallel()
