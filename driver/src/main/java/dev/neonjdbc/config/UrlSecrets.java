@@ -148,14 +148,26 @@ final class UrlSecrets {
       }
     }
     SpanList found = new SpanList();
-    for (int i = 0; i < spans.length; i += 2) {
-      found.add(spans[i], spans[i + 1]);
-    }
+    found.addAll(spans);
+    int span = 0;
+    int repeatStart = -1;
+    int repeatEnd = -1;
     for (int j = 0; j + REPEAT <= text.length(); j++) {
+      while (span < spans.length && spans[span + 1] <= j) {
+        span += 2;
+      }
+      if (span < spans.length && spans[span] <= j && j + REPEAT <= spans[span + 1]) {
+        continue; // inside a span already
+      }
       if (inSpans.contains(GramSet.gramAt(text, j))) {
-        found.add(j, j + REPEAT);
+        if (j > repeatEnd) {
+          found.add(repeatStart, repeatEnd);
+          repeatStart = j;
+        }
+        repeatEnd = j + REPEAT;
       }
     }
+    found.add(repeatStart, repeatEnd);
     return found.merged();
   }
 
