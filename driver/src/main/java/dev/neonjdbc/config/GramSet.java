@@ -87,6 +87,28 @@ final class GramSet {
     return false;
   }
 
+  /** A copy without the runs made only of the letters a to z. */
+  GramSet withoutLowerCaseWords() {
+    GramSet kept = new GramSet(size);
+    kept.hasEmptyGram = hasEmptyGram;
+    for (long gram : slots) {
+      if (gram != EMPTY && !isLowerCaseWord(gram)) {
+        kept.add(gram);
+      }
+    }
+    return kept;
+  }
+
+  private static boolean isLowerCaseWord(long gram) {
+    for (int shift = 0; shift < 64; shift += 16) {
+      char c = (char) (gram >>> shift);
+      if (c < 'a' || c > 'z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int index(long gram, int mask) {
     long h = gram * 0x9E3779B97F4A7C15L;
     return (int) (h ^ (h >>> 32)) & mask;

@@ -329,7 +329,8 @@ final class UrlSecrets {
     }
     String scrubbed = out.toString();
     // Every part of a URL reaches a message quoted, so this is a last guard; it leaves out the
-    // host and database spans, whose ordinary words (host, localhost) the message has as well.
+    // host and database spans, and runs of lower-case letters alone: the message's own words
+    // (host, require, password) are such.
     if (passwordGrams().sharesGram(scrubbed)) {
       return "Malformed or invalid jdbc:neon: URL (details withheld: they may show a part of the"
           + " password)";
@@ -349,7 +350,7 @@ final class UrlSecrets {
   private GramSet passwordGrams() {
     GramSet found = passwordGrams;
     if (found == null) {
-      found = gramsOf(passwordSpans);
+      found = gramsOf(passwordSpans).withoutLowerCaseWords();
       passwordGrams = found;
     }
     return found;
