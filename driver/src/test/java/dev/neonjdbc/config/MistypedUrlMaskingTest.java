@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The typos of issue 10, one by one: a mistyped URL never shows its password, in the masked URL,
+ * The typos people make, one by one: a mistyped URL never shows its password, in the masked URL,
  * the error message or {@code getPropertyInfo}; and a well-formed URL is masked exactly, no more.
  * {@link MistypedUrlsTest} generates many more.
  */
@@ -61,6 +61,53 @@ class MistypedUrlMaskingTest {
         "jdbc:neon:postgresql://alex:Zq7Xk9Vw@host/dbjdbc:neon:postgresql://alex:Zq7Xk9Vw@host/db",
       })
   void mistypedUrlNeverShowsItsPassword(String url) {
+    assertNeverShown(url);
+  }
+
+  /** Stacked typos that showed a part of the password before, one case per shape. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        // The user-info colon lost, the password has a reserved character or an escape: the user
+        // name cannot be told from the password, so neither is shown.
+        "jdbc:neon://alexZq7[Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alexZq7%37Xk9Vw@host/db",
+        "jdbc:neon:postgresql://alexZq7/Xk9Vw@host:5432/db",
+        "jdbc:neon://alexZq7%41Xk9:Vw@host/db",
+        // A stray '@' on both sides of the user-info.
+        "jdbc:neon:postgresql://@alex:Zq7Xk9Vw@@host/db",
+        "jdbc:neon://alex@@Zq7Xk9Vw",
+        // A scheme that does not read, with a plain user-info or a host after the password's '@'.
+        "jdbc:neon:postgres:/alexZq7Xk9Vw@host/db",
+        "jdbc:neon:postgres:/alex:Zq7@Xk9Vw",
+        "jdbc:neon:alexZq7Xk9Vw&password=Zq7Xk9Vw@",
+        "jdbc:neon:postgres??//alex;Zq7Xk9Vw&host:5432?sslmode=require",
+        // The '@' lost: the password ran into a host that has an escape or a character no host has.
+        "jdbc:neon:postgresql://alexZq7%3CXk9Vwhost:5432/db",
+        "jdbc:neon://alexZq7Xk9Vw12%37.0.0.1:5432",
+        "jdbc:neon:postgres://alex:Zq7@Xk9Vw%2DJ",
+        // The '?' and '=' lost: a password key glued into the database name.
+        "jdbc:neon://host/my%20dbpwdZq7Xk9,Vw&sslmode=require",
+        // The password cut at its own '?' with the '@' lost: a query pair without '='.
+        "jdbc:neon:postgresql://alex?Zq7Xk9Vw",
+        "jdbc:neon://alex??Zq7[Xk9Vw",
+        // An encoded '&' merges query pairs and the '=' is lost.
+        "jdbc:neon://host/db?sslmode=require%26passwordZq7Xk9Vw",
+        "jdbc:neon://host/db?sslmode=require%26password%3DZq7Xk9Vw&route=direct",
+        // Cut after the password's own '@' with a "?x=" in the password: a key no one knows.
+        "jdbc:neon:postgres://alex:Zq7@Wq?x=Xk9Vw",
+        // '&' and '=' lost around a password key: the key glued inside another value.
+        "jdbc:neon://host:5432?user=alexpwdZq7Xk9Vw",
+        // A '#' in the password with the '@' lost: a fragment, which no connection URL has.
+        "jdbc:neon:postgres://alexQ#Zq7Xk9Vwhost.example.com/db",
+        // The user-info's '@' typed as '&' before a password key.
+        "jdbc:neon://alexZq7Xk9Vw&password=Zq7Xk9Vw@host/db?sslmode=require",
+      })
+  void stackedTypoNeverShowsThePassword(String url) {
+    assertNeverShown(url);
+  }
+
+  private static void assertNeverShown(String url) {
     assertNoPiece("masked URL", Masking.maskUrl(url));
     Driver driver = new Driver(Environment.of(Map.of()));
     try {
