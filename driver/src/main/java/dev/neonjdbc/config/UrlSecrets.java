@@ -1,5 +1,6 @@
 package dev.neonjdbc.config;
 
+import java.lang.ref.WeakReference;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -207,9 +208,25 @@ final class UrlSecrets {
     return prefixEnd == 0 ? this : new UrlSecrets(this, prefixEnd);
   }
 
+  /**
+   * The findings for the last text looked at on each thread. One URL is read by several entry
+   * points in a row ({@code acceptsURL}, {@code getPropertyInfo}, {@code connect}, the messages of
+   * its errors); the same string is searched once. Weak, so no URL (and no password) is kept once
+   * its caller lets it go.
+   */
+  private static final ThreadLocal<WeakReference<UrlSecrets>> LAST =
+      ThreadLocal.withInitial(() -> new WeakReference<>(null));
+
   /** Finds everything in {@code text} that could be a password. Never throws. */
   static UrlSecrets find(String text) {
-    return new UrlSecrets(text == null ? "" : text);
+    String searched = text == null ? "" : text;
+    UrlSecrets last = LAST.get().get();
+    if (last != null && last.text == searched) {
+      return last;
+    }
+    UrlSecrets found = new UrlSecrets(searched);
+    LAST.set(new WeakReference<>(found));
+    return found;
   }
 
   /** Whether the value of {@code key} is a secret; see {@link SecretKeys#isSecretKey}. */
