@@ -50,7 +50,7 @@ class FrontRoutingTest {
 
       String ddlPort = runThenAsk(connection, "CREATE TABLE " + table + " (v int)", PORT);
       try {
-        assertEquals(String.valueOf(stack.directPort()), ddlPort, "DDL ran on PostgreSQL");
+        assertEquals(FrontSupport.directServerPort(stack), ddlPort, "DDL ran on PostgreSQL");
         String directPid = scalar(neon.directSession().orElseThrow(), "SELECT pg_backend_pid()");
         assertEquals(
             directPid,
@@ -80,7 +80,7 @@ class FrontRoutingTest {
       assertTrue(neon.isPinned(), "LISTEN pins");
       assertEquals(ServerEndpoint.DIRECT, stack.endpointOf(connection));
       assertEquals(
-          String.valueOf(stack.directPort()), scalar(connection, "SELECT inet_server_port()"));
+          FrontSupport.directServerPort(stack), scalar(connection, "SELECT inet_server_port()"));
       assertEquals(
           "t",
           scalar(connection, "SELECT '" + channel + "' IN (SELECT pg_listening_channels())"),
@@ -93,7 +93,7 @@ class FrontRoutingTest {
     try (Connection connection = open()) {
       NeonConnection neon = connection.unwrap(NeonConnection.class);
       String port = runThenAsk(connection, "CREATE TEMP TABLE front_scratch (v int)", PORT);
-      assertEquals(String.valueOf(stack.directPort()), port);
+      assertEquals(FrontSupport.directServerPort(stack), port);
       assertTrue(neon.isPinned(), "a temporary table pins");
       run(connection, "INSERT INTO front_scratch VALUES (42)");
       assertEquals("42", scalar(connection, "SELECT v FROM front_scratch"));
@@ -110,7 +110,7 @@ class FrontRoutingTest {
     try (Connection connection = DriverManager.getConnection(neonConsoleString(front))) {
       assertEquals(ServerEndpoint.POOLED, stack.endpointOf(connection));
       assertEquals(
-          String.valueOf(stack.directPort()),
+          FrontSupport.directServerPort(stack),
           runThenAsk(connection, "CREATE TABLE " + table + " (v int)", PORT));
       run(connection, "DROP TABLE " + table);
     }

@@ -39,6 +39,16 @@ final class FrontSupport {
     return prefix + "_" + ProcessHandle.current().pid() + "_" + NAMES.incrementAndGet();
   }
 
+  /**
+   * The port PostgreSQL sees on a direct session of the stack's own: the stack's direct port, or
+   * the port inside a container that publishes it under another.
+   */
+  static String directServerPort(NeonStack stack) throws SQLException {
+    try (Connection direct = stack.openDirect()) {
+      return scalar(direct, "SELECT inet_server_port()");
+    }
+  }
+
   static String scalar(Connection connection, String sql) throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery(sql)) {

@@ -41,7 +41,7 @@ class FrontWebSocketTest {
     FrontSupport.LogTail log = new FrontSupport.LogTail(stack);
     try (Connection connection = DriverManager.getConnection(tunnelUrl(), stack.credentials())) {
       assertEquals(
-          String.valueOf(stack.directPort()),
+          FrontSupport.directServerPort(stack),
           runThenAsk(
               connection, "CREATE TABLE " + table + " (v int)", "SELECT inet_server_port()"));
       run(connection, "DROP TABLE " + table);

@@ -315,7 +315,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
    *
    * @throws NeonStackException when the setting is neither on/true nor off/false
    */
-  static boolean frontWanted() {
+  public static boolean frontWanted() {
     String value = System.getProperty(FRONT_PROPERTY);
     String source = FRONT_PROPERTY;
     if (value == null || value.isBlank()) {

@@ -7,7 +7,11 @@ import dev.neonjdbc.testkit.AbstractNeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
+import dev.neonjdbc.testkit.front.FrontCertificates;
+import dev.neonjdbc.testkit.front.NeonFront;
+import dev.neonjdbc.testkit.front.NeonFrontConfig;
 import dev.neonjdbc.testkit.local.LocalBinaries;
+import dev.neonjdbc.testkit.local.LocalNeonStack;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
 import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
 import dev.neonjdbc.testkit.pgbouncer.PsqlPgBouncerAdmin;
@@ -47,6 +51,9 @@ import org.testcontainers.images.builder.Transferable;
  *       PostgreSQL through its Unix socket, in a volume the two containers share.
  * </ul>
  *
+ * <p>In front of both, in this JVM, runs the same Neon front as the local provider's ({@link
+ * #neonFront()}; turned off the same way, see {@link LocalNeonStack#frontWanted()}).
+ *
  * <p>Both run the kit's image (PostgreSQL 17 and PgBouncer 1.24 from Debian's packages, built on
  * first use and never pulled: {@link KitImages}) unless {@code NEON_TESTKIT_POSTGRES_IMAGE} or
  * {@code NEON_TESTKIT_PGBOUNCER_IMAGE} names another. Their ports are published on {@code
@@ -78,6 +85,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   private final Path workDirectory;
   private final String superuserPassword;
   private final String adminPassword;
+
+  private volatile NeonFront front;
 
   private ContainerNeonStack(
       StackDescription description,
@@ -209,6 +218,21 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               superuserPassword,
               adminPassword);
       stack.awaitPooledLogin();
+      if (LocalNeonStack.frontWanted()) {
+        // The same front as the local provider's, in this JVM, before the published ports.
+        FrontCertificates.Issued issued =
+            FrontCertificates.issue(
+                tls.caCertificate(),
+                tls.caKey(),
+                workDirectory.resolve("front"),
+                NeonFrontConfig.DEFAULT_DOMAIN);
+        stack.front =
+            NeonFront.start(
+                NeonFrontConfig.builder()
+                    .inFrontOf(stack)
+                    .tls(issued.certificate(), issued.key())
+                    .build());
+      }
       stack.writeSummary(
           images,
           serverVersion,
@@ -269,9 +293,19 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     return new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword);
   }
 
-  /** Stops and removes both containers and the network, and deletes the temp files. */
+  /** The Neon front in this JVM, unless turned off as for the local provider. */
+  @Override
+  public Optional<NeonFront> neonFront() {
+    return Optional.ofNullable(front);
+  }
+
+  /** Stops the front, removes both containers and the network, and deletes the temp files. */
   @Override
   protected synchronized void stop() {
+    NeonFront running = front;
+    if (running != null) {
+      running.close();
+    }
     stopQuietly(pgbouncer);
     stopQuietly(postgres);
     closeQuietly(network);
