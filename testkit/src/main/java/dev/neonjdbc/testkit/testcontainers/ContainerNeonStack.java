@@ -293,6 +293,15 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     return new ExecPgBouncerAdmin(pgbouncer, ClusterBootstrap.PGBOUNCER_ADMIN, adminPassword);
   }
 
+  /**
+   * Logins without TLS (the kit's WebSocket proxies) get the cleartext password request: see the
+   * container's {@code pg_hba.conf}.
+   */
+  @Override
+  public boolean tunnelUsesCleartextPassword() {
+    return true;
+  }
+
   /** The Neon front in this JVM, unless turned off as for the local provider. */
   @Override
   public Optional<NeonFront> neonFront() {
