@@ -1,17 +1,12 @@
 package dev.neonjdbc.testkit.front;
 
+import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
-import dev.neonjdbc.testkit.process.Commands;
+import dev.neonjdbc.testkit.tls.TlsMaterial;
+import dev.neonjdbc.testkit.tls.TlsMaterialGenerator;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Issues the front's certificate from the kit's CA: EC P-256, signed with SHA-256 (so
@@ -21,9 +16,6 @@ import java.util.List;
  * ({@code proxy/src/tls/server_config.rs}, {@code get_common_names}).
  */
 public final class FrontCertificates {
-  private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   /**
    * A certificate and its key, as PEM files.
    *
@@ -43,72 +35,30 @@ public final class FrontCertificates {
    * @throws NeonStackException when openssl fails
    */
   public static Issued issue(Path caCertificate, Path caKey, Path directory, String domain) {
-    Path key = directory.resolve("front.key");
-    Path csr = directory.resolve("front.csr");
-    Path certificate = directory.resolve("front.pem");
-    Path extensions = directory.resolve("front.ext");
     try {
       Files.createDirectories(directory);
-      Files.writeString(
-          extensions,
-          String.join(
-              "\n",
-              "basicConstraints = CA:FALSE",
-              "keyUsage = critical,digitalSignature,keyAgreement",
-              "extendedKeyUsage = serverAuth",
-              "subjectAltName = DNS:*."
-                  + domain
-                  + ",DNS:"
-                  + domain
-                  + ",DNS:localhost,IP:127.0.0.1,IP:::1",
-              "authorityKeyIdentifier = keyid",
-              ""),
-          StandardCharsets.UTF_8);
-      openssl(
-          "req",
-          "-new",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-subj",
-          "/O=neon-jdbc testkit/CN=" + domain,
-          "-keyout",
-          key.toString(),
-          "-out",
-          csr.toString());
-      openssl(
-          "x509",
-          "-req",
-          "-in",
-          csr.toString(),
-          "-CA",
-          caCertificate.toString(),
-          "-CAkey",
-          caKey.toString(),
-          "-set_serial",
-          "0x" + new BigInteger(63, RANDOM).toString(16),
-          "-days",
-          "825",
-          "-sha256",
-          "-extfile",
-          extensions.toString(),
-          "-out",
-          certificate.toString());
-      Files.deleteIfExists(csr);
-      Files.deleteIfExists(extensions);
-      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-      return new Issued(certificate, key);
+      TlsMaterialGenerator.issue(
+          directory,
+          "front",
+          domain,
+          "DNS:*." + domain + ",DNS:" + domain + "," + TlsMaterialGenerator.LOOPBACK_NAMES,
+          caCertificate,
+          caKey);
+      return new Issued(directory.resolve("front.pem"), directory.resolve("front.key"));
     } catch (IOException e) {
       throw new NeonStackException("cannot write the front's certificate into " + directory, e);
     }
   }
 
-  private static void openssl(String... arguments) {
-    List<String> command = new ArrayList<>(arguments.length + 1);
-    command.add("openssl");
-    command.addAll(List.of(arguments));
-    Commands.check(command, OPENSSL_TIMEOUT);
+  /**
+   * Starts a front in front of {@code stack}, as both providers run it: a certificate for {@code
+   * *.}{@link NeonFrontConfig#DEFAULT_DOMAIN} from the stack's CA written into {@code directory},
+   * the stack's endpoints and login upstream, its log directory.
+   */
+  public static NeonFront startInFrontOf(NeonStack stack, TlsMaterial tls, Path directory) {
+    Issued issued =
+        issue(tls.caCertificate(), tls.caKey(), directory, NeonFrontConfig.DEFAULT_DOMAIN);
+    return NeonFront.start(
+        NeonFrontConfig.builder().inFrontOf(stack).tls(issued.certificate(), issued.key()).build());
   }
 }

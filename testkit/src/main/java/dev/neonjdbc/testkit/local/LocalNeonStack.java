@@ -6,7 +6,6 @@ import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
 import dev.neonjdbc.testkit.front.FrontCertificates;
 import dev.neonjdbc.testkit.front.NeonFront;
-import dev.neonjdbc.testkit.front.NeonFrontConfig;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerBinary;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
 import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
@@ -230,7 +229,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
               binaries.psql());
       stack.awaitPooledLogin(pgbouncerLog);
       if (frontWanted) {
-        front = startFront(stack, tls, stackDirectory.resolve("front"));
+        front = FrontCertificates.startInFrontOf(stack, tls, stackDirectory.resolve("front"));
         stack.front = front;
       }
       stack.writeSummary(
@@ -330,18 +329,6 @@ public final class LocalNeonStack extends AbstractNeonStack {
       case "off", "false" -> false;
       default -> throw new NeonStackException(source + " must be on or off, got: " + value);
     };
-  }
-
-  /**
-   * Starts the front before the running stack with a certificate for {@code *.local.aws.neon.tech}
-   * from the stack's CA.
-   */
-  private static NeonFront startFront(LocalNeonStack stack, TlsMaterial tls, Path directory) {
-    FrontCertificates.Issued issued =
-        FrontCertificates.issue(
-            tls.caCertificate(), tls.caKey(), directory, NeonFrontConfig.DEFAULT_DOMAIN);
-    return NeonFront.start(
-        NeonFrontConfig.builder().inFrontOf(stack).tls(issued.certificate(), issued.key()).build());
   }
 
   /**

@@ -9,7 +9,6 @@ import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
 import dev.neonjdbc.testkit.front.FrontCertificates;
 import dev.neonjdbc.testkit.front.NeonFront;
-import dev.neonjdbc.testkit.front.NeonFrontConfig;
 import dev.neonjdbc.testkit.local.LocalBinaries;
 import dev.neonjdbc.testkit.local.LocalNeonStack;
 import dev.neonjdbc.testkit.pgbouncer.PgBouncerConfig;
@@ -220,18 +219,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
       stack.awaitPooledLogin();
       if (LocalNeonStack.frontWanted()) {
         // The same front as the local provider's, in this JVM, before the published ports.
-        FrontCertificates.Issued issued =
-            FrontCertificates.issue(
-                tls.caCertificate(),
-                tls.caKey(),
-                workDirectory.resolve("front"),
-                NeonFrontConfig.DEFAULT_DOMAIN);
-        stack.front =
-            NeonFront.start(
-                NeonFrontConfig.builder()
-                    .inFrontOf(stack)
-                    .tls(issued.certificate(), issued.key())
-                    .build());
+        stack.front = FrontCertificates.startInFrontOf(stack, tls, workDirectory.resolve("front"));
       }
       stack.writeSummary(
           images,

@@ -28,7 +28,10 @@ import java.util.List;
  */
 public final class TlsMaterialGenerator {
   private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
-  private static final String LOOPBACK_NAMES = "DNS:localhost,IP:127.0.0.1,IP:::1";
+
+  /** The loopback names every certificate of the kit covers. */
+  public static final String LOOPBACK_NAMES = "DNS:localhost,IP:127.0.0.1,IP:::1";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TlsMaterialGenerator() {}
@@ -98,7 +101,15 @@ public final class TlsMaterialGenerator {
     }
   }
 
-  private static void issue(
+  /**
+   * Issues a server certificate from the CA: {@code NAME.pem} and {@code NAME.key} (readable by its
+   * owner only) in {@code directory}.
+   *
+   * @param subjectAltNames e.g. {@code DNS:localhost,IP:127.0.0.1}
+   * @throws IOException when a file cannot be written
+   * @throws NeonStackException when openssl fails
+   */
+  public static void issue(
       Path directory,
       String name,
       String commonName,
