@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the JDBC delegating and parameter-recording types of dev.neonjdbc.jdbc.
+"""Generates the JDBC delegating and parameter-recording types of dev.neonjdbc.internal.jdbc.
 
 The JDBC interfaces have hundreds of methods; writing their delegates by hand invites a missed
 overload or a swapped argument. This script reads the JDK's own sources of java.sql (from the JDK's
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SCRIPT = "driver/src/build/generate_jdbc_delegates.py"
-PACKAGE = "dev.neonjdbc.jdbc"
+PACKAGE = "dev.neonjdbc.internal.jdbc"
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "main" / "java" / "dev" / "neonjdbc" / "jdbc"
 FALLBACK_SRC_ZIP = "/usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip"
 

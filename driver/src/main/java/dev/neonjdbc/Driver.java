@@ -1,11 +1,10 @@
 package dev.neonjdbc;
 
-import dev.neonjdbc.config.ConnectionSettings;
-import dev.neonjdbc.config.Environment;
-import dev.neonjdbc.config.Masking;
-import dev.neonjdbc.config.NeonProperty;
-import dev.neonjdbc.jdbc.RoutingConnection;
-import dev.neonjdbc.routing.PhysicalConnector;
+import dev.neonjdbc.internal.config.ConnectionSettings;
+import dev.neonjdbc.internal.config.Environment;
+import dev.neonjdbc.internal.config.Masking;
+import dev.neonjdbc.internal.jdbc.RoutingConnection;
+import dev.neonjdbc.internal.routing.PhysicalConnector;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;

@@ -1,6 +1,5 @@
 package dev.neonjdbc;
 
-import dev.neonjdbc.config.EndpointKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.neonjdbc.benchmarks;
 
-import dev.neonjdbc.routing.Route;
-import dev.neonjdbc.routing.SqlClassifier;
+import dev.neonjdbc.internal.routing.Route;
+import dev.neonjdbc.internal.routing.SqlClassifier;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

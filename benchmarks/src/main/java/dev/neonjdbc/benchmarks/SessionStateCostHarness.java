@@ -1,7 +1,7 @@
 package dev.neonjdbc.benchmarks;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
-import dev.neonjdbc.config.EndpointKind;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStacks;
 import dev.neonjdbc.testkit.relay.LatencyRelay;
@@ -38,10 +38,10 @@ import java.util.Properties;
  * {@link NeonConnection}, that routing is in the state the row describes.
  *
  * <p>The "by the rules" column is the count the router's documented rules imply ({@code
- * dev.neonjdbc.routing.Router}), and the last column says what each of those round trips is. A
- * measured count half a round trip or more away from it is marked and listed under the table: the
- * driver sends more (or less) than its rules say. pgJDBC's trace ({@code org.postgresql} at {@code
- * FINEST}: one {@code FE=> Sync} per round trip) shows what the extra one is.
+ * dev.neonjdbc.internal.routing.Router}), and the last column says what each of those round trips
+ * is. A measured count half a round trip or more away from it is marked and listed under the table:
+ * the driver sends more (or less) than its rules say. pgJDBC's trace ({@code org.postgresql} at
+ * {@code FINEST}: one {@code FE=> Sync} per round trip) shows what the extra one is.
  *
  * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -cp
  * benchmarks/target/benchmarks.jar dev.neonjdbc.benchmarks.SessionStateCostHarness [rttMillis]

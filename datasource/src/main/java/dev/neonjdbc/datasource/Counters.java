@@ -1,7 +1,7 @@
 package dev.neonjdbc.datasource;
 
-import dev.neonjdbc.config.EndpointKind;
-import dev.neonjdbc.routing.RoutingEvents;
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.spi.RoutingEvents;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;

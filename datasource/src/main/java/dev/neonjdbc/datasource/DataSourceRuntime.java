@@ -2,12 +2,9 @@ package dev.neonjdbc.datasource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.neonjdbc.config.ConnectionSettings;
-import dev.neonjdbc.config.EndpointKind;
-import dev.neonjdbc.config.Environment;
-import dev.neonjdbc.config.NeonProperty;
-import dev.neonjdbc.jdbc.RoutingConnection;
-import dev.neonjdbc.routing.PhysicalConnector;
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.NeonProperty;
+import dev.neonjdbc.spi.NeonEndpoints;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +27,7 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
 
   private final String poolName;
   private final String clientPooling;
-  private final PhysicalConnector connector;
+  private final NeonEndpoints endpoints;
   private final Counters counters = new Counters();
   private final EndpointDataSource pooledEndpoint;
   private final EndpointDataSource directEndpoint;
@@ -41,12 +38,12 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
   private volatile boolean closed;
 
   DataSourceRuntime(String url, Properties info, PoolSettings pools) throws SQLException {
-    ConnectionSettings settings = ConnectionSettings.parse(url, info, Environment.system());
+    NeonEndpoints resolved = NeonEndpoints.resolve(url, info);
     this.poolName = pools.poolName();
-    this.clientPooling = NeonProperty.CLIENT_POOLING.getChoice(settings.neonProperties());
-    this.connector = PhysicalConnector.forSettings(settings);
-    this.pooledEndpoint = new EndpointDataSource(connector, EndpointKind.POOLED, counters);
-    this.directEndpoint = new EndpointDataSource(connector, EndpointKind.DIRECT, counters);
+    this.clientPooling = NeonProperty.CLIENT_POOLING.getChoice(resolved.neonProperties());
+    this.endpoints = resolved;
+    this.pooledEndpoint = new EndpointDataSource(endpoints, EndpointKind.POOLED, counters);
+    this.directEndpoint = new EndpointDataSource(endpoints, EndpointKind.DIRECT, counters);
     boolean poolDirect = !clientPooling.equals("off");
     boolean poolPooled = clientPooling.equals("on");
     this.directPool = poolDirect ? pools.directPool(directEndpoint) : null;
@@ -65,7 +62,7 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
         "NeonDataSource {} started: clientPooling={}, {}",
         poolName,
         clientPooling,
-        settings.maskedUrl());
+        endpoints.maskedUrl());
   }
 
   private ObjectName register() {
@@ -87,7 +84,7 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
 
   Connection newConnection() throws SQLException {
     checkOpen();
-    return RoutingConnection.open(connector, new LogicalSessions(this), counters);
+    return endpoints.connect(new LogicalSessions(this), counters);
   }
 
   void checkOpen() throws SQLException {

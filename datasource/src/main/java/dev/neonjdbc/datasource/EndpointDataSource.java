@@ -1,7 +1,7 @@
 package dev.neonjdbc.datasource;
 
-import dev.neonjdbc.config.EndpointKind;
-import dev.neonjdbc.routing.PhysicalConnector;
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.spi.NeonEndpoints;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,14 +17,14 @@ import javax.sql.DataSource;
  * name), which {@link SessionReset} restores before a session returns to its pool.
  */
 final class EndpointDataSource implements DataSource {
-  private final PhysicalConnector connector;
+  private final NeonEndpoints endpoints;
   private final EndpointKind kind;
   private final Counters counters;
   private volatile SessionDefaults defaults;
   private volatile int loginTimeoutSeconds = 5;
 
-  EndpointDataSource(PhysicalConnector connector, EndpointKind kind, Counters counters) {
-    this.connector = connector;
+  EndpointDataSource(NeonEndpoints endpoints, EndpointKind kind, Counters counters) {
+    this.endpoints = endpoints;
     this.kind = kind;
     this.counters = counters;
   }
@@ -40,7 +40,7 @@ final class EndpointDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    Connection session = connector.open(kind);
+    Connection session = endpoints.open(kind);
     counters.connected(kind);
     if (defaults == null) {
       try {

@@ -1,8 +1,8 @@
 package dev.neonjdbc.datasource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.neonjdbc.config.EndpointKind;
-import dev.neonjdbc.routing.SessionSource;
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;

@@ -2,9 +2,8 @@ package dev.neonjdbc.datasource;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
-import dev.neonjdbc.config.ConnectionSettings;
-import dev.neonjdbc.config.Masking;
-import dev.neonjdbc.config.NeonProperty;
+import dev.neonjdbc.NeonProperty;
+import dev.neonjdbc.spi.NeonEndpoints;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -55,7 +54,7 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
   private final Properties neonProperties = new Properties();
   private final Properties dataSourceProperties = new Properties();
   private final PoolSettings pools = new PoolSettings();
-  private String url = ConnectionSettings.PREFIX;
+  private String url = NeonEndpoints.URL_PREFIX;
   private String user;
   private String password;
   private PrintWriter logWriter;
@@ -115,7 +114,7 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
               "Invalid NeonDataSource setting: "
                   + e.getMessage()
                   + " [URL: "
-                  + Masking.maskUrl(url)
+                  + NeonEndpoints.maskUrl(url)
                   + "]",
               "22023",
               e);
@@ -198,9 +197,9 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
   public void setUrl(String url) {
     checkNotStarted();
     if (url != null && (url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
-      url = ConnectionSettings.PREFIX + url;
+      url = NeonEndpoints.URL_PREFIX + url;
     }
-    this.url = url == null ? ConnectionSettings.PREFIX : url;
+    this.url = url == null ? NeonEndpoints.URL_PREFIX : url;
   }
 
   /** The same as {@link #getUrl()} (HikariCP's and Spring Boot's name). */
@@ -722,7 +721,9 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          name + " must be a number but was: " + (name.equals("password") ? Masking.MASK : value),
+          name
+              + " must be a number but was: "
+              + (name.equals("password") ? NeonEndpoints.MASK : value),
           e);
     }
   }
@@ -732,7 +733,7 @@ public class NeonDataSource implements DataSource, AutoCloseable, Referenceable 
   public String toString() {
     return "NeonDataSource["
         + (pools.poolName == null ? "" : pools.poolName + ", ")
-        + Masking.maskUrl(url)
+        + NeonEndpoints.maskUrl(url)
         + (runtime == null ? ", not started" : ", clientPooling=" + runtime.clientPooling())
         + (closed ? ", closed" : "")
         + "]";

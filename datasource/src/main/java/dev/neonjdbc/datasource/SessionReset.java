@@ -1,6 +1,6 @@
 package dev.neonjdbc.datasource;
 
-import dev.neonjdbc.config.EndpointKind;
+import dev.neonjdbc.EndpointKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

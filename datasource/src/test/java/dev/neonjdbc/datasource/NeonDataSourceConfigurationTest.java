@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.neonjdbc.config.NeonProperty;
+import dev.neonjdbc.NeonProperty;
 import java.lang.reflect.Method;
 import java.util.Properties;
 import javax.naming.Reference;

@@ -2,7 +2,7 @@ package dev.neonjdbc.tools.flyway;
 
 import dev.neonjdbc.Driver;
 import dev.neonjdbc.NeonConnection;
-import dev.neonjdbc.config.ConnectionSettings;
+import dev.neonjdbc.internal.config.ConnectionSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

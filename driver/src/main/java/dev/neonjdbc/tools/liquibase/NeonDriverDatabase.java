@@ -1,7 +1,7 @@
 package dev.neonjdbc.tools.liquibase;
 
 import dev.neonjdbc.Driver;
-import dev.neonjdbc.config.ConnectionSettings;
+import dev.neonjdbc.internal.config.ConnectionSettings;
 import liquibase.database.DatabaseConnection;
 import liquibase.database.core.PostgresDatabase;
 

@@ -1,7 +1,7 @@
 package dev.neonjdbc.tools.spring;
 
 import dev.neonjdbc.Driver;
-import dev.neonjdbc.config.ConnectionSettings;
+import dev.neonjdbc.internal.config.ConnectionSettings;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

@@ -1,0 +1,36 @@
+package dev.neonjdbc.internal.jdbc;
+
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.RESULTS;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A logical {@link java.sql.CallableStatement}: routed like a prepared statement (a {@code {call
+ * f(?)}} is classified by the function it calls); OUT parameters are read from the pgJDBC statement
+ * that ran it.
+ */
+final class RoutingCallableStatement extends RoutingPreparedStatement implements CallableRecording {
+
+  RoutingCallableStatement(RoutingConnection connection, String sql, StatementShape shape) {
+    super(connection, sql, shape);
+  }
+
+  @Override
+  Statement create(Connection physical) throws SQLException {
+    return shape.callOn(physical, sql);
+  }
+
+  /** OUT parameters are read from the statement after any execution: it keeps its session. */
+  @Override
+  int adjustOutcome(int outcome) {
+    return RESULTS;
+  }
+
+  @Override
+  public CallableStatement executedCallable() throws SQLException {
+    return (CallableStatement) currentOrThrow();
+  }
+}

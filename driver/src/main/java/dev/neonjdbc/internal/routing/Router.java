@@ -1,0 +1,656 @@
+package dev.neonjdbc.internal.routing;
+
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.internal.config.RouteMode;
+import dev.neonjdbc.spi.RoutingEvents;
+import dev.neonjdbc.spi.SessionSource;
+import java.sql.Connection;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing of one logical connection: which of its two lazily opened physical pgJDBC sessions
+ * each statement takes, and which transaction owns a physical session.
+ *
+ * <p>Rules (DESIGN.md, Routing): a pinning statement moves everything after it to the direct
+ * session until the server holds nothing for it any more, {@code DISCARD ALL} or {@code endRequest}
+ * ({@link Pin}); session parameters, the isolation level and the schema are logical state, carried
+ * into every pooled transaction by a prelude and set on the direct session, where auto-commit
+ * statements run while they differ from the defaults ({@link SessionStateCarrier}); a transaction
+ * stays on the physical session its first statement chose, except that a pooled transaction which
+ * has written nothing moves to direct when a statement needs it ({@link ServerChecks}); a pinning
+ * statement in a pooled transaction that cannot move is refused before anything is sent. Not
+ * thread-safe, like a JDBC connection.
+ *
+ * <p>Physical sessions come from a {@link SessionSource} ({@link PhysicalSessions}). The driver's
+ * opens them on first need and closes them on close; a data source's may lend the direct session
+ * per statement, in which case the router gives it back as soon as no pin, no transaction and no
+ * open result needs it (see {@link #idleLentSession()}).
+ */
+public final class Router {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+  /** SQLState for a statement the router refuses to run (feature not supported). */
+  public static final String REFUSED = "0A000";
+
+  private final RoutingEvents events;
+  private final boolean routing;
+  private final boolean lendsDirect;
+  private final EndpointKind forcedEndpoint;
+
+  private final PhysicalSessions sessions;
+  private final SessionStateCarrier state;
+  private final Pin pin;
+
+  private Connection transactionOwner;
+  // The statement being routed: endStatement needs its text, never kept past it.
+  private String currentSql;
+  // The open pooled transaction holds what a move would lose (a NOTIFY, a savepoint).
+  private boolean pooledTransactionStays;
+  // What the session-parameter statement being routed sets, or null for any other statement.
+  private SessionStatement currentSession;
+  // Whether the transaction the statement runs in had already failed (its COMMIT rolls back).
+  private boolean ownerFailedBefore;
+
+  /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
+  public Router(PhysicalConnector connector) {
+    this(connector, connector.openingSource(), RoutingEvents.NONE);
+  }
+
+  /**
+   * A router over the endpoints {@code connector} knows, taking its sessions from {@code source}
+   * and reporting to {@code events}.
+   */
+  public Router(PhysicalConnector connector, SessionSource source, RoutingEvents events) {
+    this.events = events;
+    RouteMode mode = connector.settings().routeMode();
+    this.routing = mode == RouteMode.AUTO && connector.settings().hasBothEndpoints();
+    // Without per-statement routing there is no transaction tracking to tell when a lent session
+    // is free again: the one session is held until close.
+    this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
+    this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
+    this.sessions = new PhysicalSessions(source);
+    this.state = new SessionStateCarrier(sessions, routing);
+    this.pin = new Pin(sessions, state, events, routing && connector.startupStateForcesPin());
+  }
+
+  /** Whether statements are routed one by one. */
+  public boolean isRouting() {
+    return routing;
+  }
+
+  /** Whether the connection is pinned to its direct session. */
+  public boolean isPinned() {
+    return pin.isPinned();
+  }
+
+  /** What pinned the connection (the first keyword of the statement, or the call), if pinned. */
+  public String pinReason() {
+    return pin.reason();
+  }
+
+  /** The logical session parameters that differ from the defaults, by name (a copy). */
+  public Map<String, String> sessionParameters() {
+    return Map.copyOf(state.parameters().current());
+  }
+
+  /** The pooled physical session if open. */
+  public Connection pooledIfOpen() {
+    return sessions.pooled();
+  }
+
+  /** The direct physical session if open. */
+  public Connection directIfOpen() {
+    return sessions.direct();
+  }
+
+  /** The endpoint a statement of {@code route} would take now. */
+  public EndpointKind endpointFor(Route route) {
+    if (!routing) {
+      return forcedEndpoint;
+    }
+    if (transactionOwner != null) {
+      return transactionOwner == sessions.direct() ? EndpointKind.DIRECT : EndpointKind.POOLED;
+    }
+    return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  /**
+   * Chooses (opening if needed) the physical session for a statement of {@code route}: moves a
+   * pooled transaction that has written nothing to direct when the statement needs direct (refusing
+   * a pinning statement when it cannot move), starts a pooled transaction with the logical session
+   * state when one begins here, and brings the direct session to that state before it is used.
+   *
+   * @param sql the statement: its text is read by {@link #endStatement} (whether it may have
+   *     released what a pin holds, which parameter it set) and its first keyword is logged
+   */
+  public Connection beginStatement(Route route, String sql) throws SQLException {
+    if (!routing) {
+      events.statementRouted(forcedEndpoint);
+      return physical(forcedEndpoint);
+    }
+    currentSql = sql;
+    // A session-parameter string is read once: which names it sets decides where it may run.
+    currentSession = route == Route.SESSION ? SessionStatement.of(sql) : null;
+    boolean carried = currentSession != null && currentSession.carriedInPooledTransaction();
+    boolean pinsForGood = false;
+    if (currentSession != null && currentSession.pins()) {
+      route = Route.PIN; // a role, the encoding, or a name the router cannot read back
+      pinsForGood = currentSession.pinsForGood();
+    }
+    boolean autoCommit = sessions.autoCommit();
+    boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
+    if (transactionOwner == null
+        && pin.isCheckDue()
+        && !StatementKeywords.mayReleasePinnedState(sql)) {
+      pin.endIfNothingHeld(); // else the check follows the statement
+    }
+    ownerFailedBefore =
+        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    Connection target;
+    if (transactionOwner != null) {
+      if (adopted && transactionOwner == sessions.pooled()) {
+        // Give it the logical session state, as if the router had begun it. After a query the
+        // server refuses the isolation level: an error rather than a transaction that silently
+        // runs without it.
+        startPooledTransaction(transactionOwner);
+      }
+      if (transactionOwner == sessions.pooled()
+          && route.isDirect()
+          && !carried
+          && !moveToDirect(route != Route.DIRECT)) {
+        // DDL in a pooled transaction that has written runs there, with the transaction.
+        events.statementRouted(EndpointKind.POOLED);
+        return sessions.pooled();
+      }
+      target = transactionOwner;
+      if (route == Route.PIN) {
+        pinFor(sql, pinsForGood);
+      }
+    } else if (carried && !pin.isPinned() && !autoCommit) {
+      // A SET that begins a transaction begins it pooled: the transaction carries the change.
+      target = physical(EndpointKind.POOLED);
+      startPooledTransaction(target);
+    } else if (pin.isPinned()
+        || route != Route.POOLED
+        || (autoCommit && state.hasStateToCarry() && StatementKeywords.mayCommitInside(sql))) {
+      if (route == Route.PIN) {
+        pinFor(sql, pinsForGood);
+      }
+      target = physical(EndpointKind.DIRECT);
+      state.syncDirect();
+    } else {
+      target = physical(EndpointKind.POOLED);
+      if (!autoCommit) {
+        if (StatementKeywords.setsTransactionCharacteristics(sql)) {
+          // SET TRANSACTION must come first in its transaction: the parameters follow it.
+          state.carryAfterStatement();
+        } else {
+          startPooledTransaction(target);
+        }
+      } else if (state.hasStateToCarry()) {
+        state.carryIntoAutoCommitStatement(target, sql);
+      }
+    }
+    boolean onDirect = target == sessions.direct();
+    events.statementRouted(onDirect ? EndpointKind.DIRECT : EndpointKind.POOLED);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} -> {}", StatementKeywords.first(sql), onDirect ? "direct" : "pooled");
+    }
+    return target;
+  }
+
+  /**
+   * Records what the statement left behind: whether its physical session is now inside a
+   * transaction (and whether one ended), the session parameters it changed, whether {@code DISCARD
+   * ALL} ended the pin, and whether the pin may have nothing left to protect.
+   */
+  public void endStatement(Connection physical, Route route) throws SQLException {
+    if (!routing) {
+      return;
+    }
+    String sql = currentSql;
+    currentSql = null;
+    if (physical == null || physical.isClosed()) {
+      state.statementAbandoned();
+      return;
+    }
+    state.statementRan(physical);
+    boolean inTransaction = PhysicalSessions.inTransaction(physical);
+    boolean ended = !inTransaction && transactionOwner == physical;
+    if (inTransaction) {
+      transactionOwner = physical;
+      if (physical == sessions.pooled()
+          && !pooledTransactionStays
+          && sql != null
+          && StatementKeywords.keepsTransactionOnPooler(sql)) {
+        pooledTransactionStays = true;
+      }
+    } else if (ended) {
+      transactionOwner = null;
+      pooledTransactionStays = false;
+    }
+    if (route == Route.UNPIN && physical == sessions.direct() && !inTransaction) {
+      // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
+      pin.end();
+      state.directSessionDiscarded();
+    }
+    if (route.changesParameters() && !PhysicalSessions.transactionFailed(physical)) {
+      state.recordParameters(physical, inTransaction, currentSession, pin.isPinned());
+    }
+    state.resetRoleIfDue(physical, inTransaction);
+    if (ended) {
+      state.transactionEnded(
+          physical, !ownerFailedBefore && sql != null && StatementKeywords.endsByCommit(sql));
+    }
+    pin.afterStatement(physical, inTransaction, ended, sql);
+  }
+
+  /**
+   * The session JDBC-level calls that need a server (metadata, {@code unwrap}, savepoints) use: the
+   * transaction's, else the direct one when pinned, else the pooled one.
+   */
+  public Connection current() throws SQLException {
+    if (!routing) {
+      return physical(forcedEndpoint);
+    }
+    if (transactionOwner != null) {
+      return transactionOwner;
+    }
+    return physical(pin.isPinned() ? EndpointKind.DIRECT : EndpointKind.POOLED);
+  }
+
+  /**
+   * Pins to direct, as a pinning statement would, until {@code DISCARD ALL}, {@link #endRequest} or
+   * close. A pooled transaction that has written nothing moves to direct first.
+   */
+  public void pinDirect() throws SQLException {
+    if (!routing) {
+      return;
+    }
+    if (transactionOwner == null && !sessions.autoCommit()) {
+      adoptOpenTransaction();
+    }
+    if (transactionOwner != null && transactionOwner == sessions.pooled()) {
+      currentSql = "pinDirect()";
+      moveToDirect(true);
+    }
+    pin.begin("pinDirect()", true, transactionOpen());
+  }
+
+  private void pinFor(String sql, boolean forGood) {
+    if (forGood) {
+      pin.begin(StatementKeywords.first(sql), true, transactionOpen());
+    } else {
+      pin.beginFor(sql, transactionOpen());
+    }
+  }
+
+  /**
+   * Moves the open pooled transaction to direct (DESIGN.md, Routing, rule 3) when the server says
+   * it has written nothing, runs at READ COMMITTED and holds no lock: it ends on the pooler and
+   * continues on the direct session with the same parameters.
+   *
+   * @param refuseIfNot whether a transaction that cannot move is refused (a pinning statement)
+   *     rather than kept pooled (DDL runs in the transaction that has written)
+   * @return whether the transaction is now on direct
+   */
+  private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
+    Connection pooled = sessions.pooled();
+    ServerChecks.MoveCheck check =
+        pooledTransactionStays
+            ? ServerChecks.MoveCheck.refused(
+                "it has sent a NOTIFY, set a savepoint or deferred constraints, which would be lost")
+            : ServerChecks.mayMove(pooled, state.parameters());
+    if (!check.movable()) {
+      if (refuseIfNot && currentSql != null && check.setsLoginRole(currentSql)) {
+        // SET ROLE back to the login's own role (Flyway restores its original role this way, in
+        // the transaction that holds its lock) changes nothing: it runs in the pooled
+        // transaction and the session-level value is reset right after (endStatement).
+        state.resetRoleAfterStatement();
+        return false;
+      }
+      if (refuseIfNot) {
+        events.refused();
+        throw SessionSql.refusal(StatementKeywords.first(currentSql), check.reason());
+      }
+      return false;
+    }
+    pooled.rollback(); // nothing written: rolling back loses nothing
+    transactionOwner = null;
+    Connection session = physical(EndpointKind.DIRECT);
+    state.syncDirect();
+    state.carryIntoMovedTransaction(session, check.parameters());
+    transactionOwner = session;
+    if (state.isolation() != -1) {
+      LOG.debug("moved transaction keeps isolation {}", state.isolation());
+    }
+    events.moved();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: transaction moved from pooled to direct", StatementKeywords.first(currentSql));
+    }
+    return true;
+  }
+
+  // ---- transactions ------------------------------------------------------------------------
+
+  /**
+   * Whether what happens now happens in a transaction: one is open, or auto-commit is off and the
+   * next statement begins one. A pin that begins in a transaction is checked again when it ends.
+   */
+  private boolean transactionOpen() {
+    return !sessions.autoCommit() || transactionOwner != null;
+  }
+
+  /**
+   * Takes as the transaction's session one whose transaction began without a statement of the
+   * router: pgJDBC's own metadata queries open one when auto-commit is off, and so does a {@code
+   * BEGIN} sent in auto-commit mode before auto-commit was switched off. Later statements, commit
+   * and rollback must go there too. Sends nothing.
+   *
+   * @return whether such a transaction was found
+   */
+  private boolean adoptOpenTransaction() throws SQLException {
+    Connection pooled = sessions.pooled();
+    if (pooled != null && PhysicalSessions.inTransaction(pooled)) {
+      transactionOwner = pooled;
+      return true;
+    }
+    Connection direct = sessions.direct();
+    if (direct != null && PhysicalSessions.inTransaction(direct)) {
+      transactionOwner = direct;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Begins a pooled transaction in the logical session state ({@link
+   * SessionStateCarrier#startPooledTransaction}); the session owns the transaction once its prelude
+   * began it.
+   */
+  private void startPooledTransaction(Connection target) throws SQLException {
+    if (state.startPooledTransaction(target)) {
+      transactionOwner = target;
+    }
+  }
+
+  /** Logical auto-commit. */
+  public boolean getAutoCommit() {
+    return sessions.autoCommit();
+  }
+
+  /** Sets auto-commit on every open session (pgJDBC commits an open transaction, as JDBC says). */
+  public void setAutoCommit(boolean value) throws SQLException {
+    if (value == sessions.autoCommit()) {
+      return;
+    }
+    // pgJDBC commits when auto-commit is switched on; the server rolls a failed transaction back.
+    boolean failed =
+        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    sessions.setAutoCommit(value);
+    if (transactionOwner != null) {
+      state.transactionEnded(transactionOwner, !failed);
+    }
+    transactionOwner = null;
+  }
+
+  /** Commits the open transaction, wherever it runs. */
+  public void commit() throws SQLException {
+    if (sessions.autoCommit()) {
+      throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
+    }
+    Connection owner = transactionToEnd();
+    if (owner != null) {
+      // A failed transaction's COMMIT is a rollback on the server: its SETs are gone there too.
+      boolean committed = !PhysicalSessions.transactionFailed(owner);
+      try {
+        owner.commit();
+      } catch (SQLException e) {
+        committed = false;
+        throw e;
+      } finally {
+        state.transactionEnded(owner, committed);
+      }
+      pin.afterTransactionEnd();
+    }
+  }
+
+  /** Rolls back the open transaction, wherever it runs. */
+  public void rollback() throws SQLException {
+    if (sessions.autoCommit()) {
+      throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
+    }
+    Connection owner = transactionToEnd();
+    if (owner != null) {
+      owner.rollback();
+      state.transactionEnded(owner, false);
+      pin.afterTransactionEnd();
+    }
+  }
+
+  /**
+   * The session whose transaction commit or rollback ends, forgotten as the owner: without routing
+   * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
+   */
+  private Connection transactionToEnd() throws SQLException {
+    if (!routing) {
+      return forcedEndpoint == EndpointKind.DIRECT ? sessions.direct() : sessions.pooled();
+    }
+    if (transactionOwner == null) {
+      adoptOpenTransaction();
+    }
+    Connection owner = transactionOwner;
+    transactionOwner = null;
+    return owner;
+  }
+
+  /**
+   * The session a savepoint call goes to: the open transaction's, or the one a new transaction
+   * would start on (pooled unless pinned).
+   */
+  public Connection forTransactionControl() throws SQLException {
+    Connection target = current();
+    if (routing
+        && transactionOwner == null
+        && target == sessions.pooled()
+        && !sessions.autoCommit()) {
+      startPooledTransaction(target);
+    }
+    return target;
+  }
+
+  /** Called after a savepoint call so the transaction is tracked. */
+  public void afterTransactionControl(Connection physical) throws SQLException {
+    endStatement(physical, Route.POOLED);
+    if (physical == sessions.pooled() && transactionOwner == physical) {
+      pooledTransactionStays = true; // a savepoint: moving would lose it
+    }
+  }
+
+  // ---- session state -----------------------------------------------------------------------
+
+  /** Logical isolation level (-1 when never set). */
+  public int getTransactionIsolation() {
+    return state.isolation();
+  }
+
+  /**
+   * Sets the isolation level: on the direct session as pgJDBC does it (session level), on the
+   * pooler per transaction ({@code SET TRANSACTION ISOLATION LEVEL} as its first statement).
+   */
+  public void setTransactionIsolation(int level) throws SQLException {
+    SessionSql.isolation(level); // validates
+    if (!routing) {
+      physical(forcedEndpoint).setTransactionIsolation(level);
+      state.rememberIsolation(level);
+      return;
+    }
+    if (transactionOwner != null) {
+      throw new SQLException(
+          "Cannot change transaction isolation level in the middle of a transaction.", "25001");
+    }
+    state.setTransactionIsolation(level);
+  }
+
+  /** Logical schema, or {@code null} when never set. */
+  public String getSchemaIfSet() {
+    return state.schemaIfSet();
+  }
+
+  /**
+   * Sets the schema: a session parameter ({@code search_path}) like any other, on the direct
+   * session as pgJDBC does it and in every pooled transaction's prelude; an open pooled transaction
+   * gets {@code SET LOCAL search_path} at once.
+   */
+  public void setSchema(String value) throws SQLException {
+    if (!routing) {
+      physical(forcedEndpoint).setSchema(value);
+      state.rememberSchema(value);
+      return;
+    }
+    state.setSchema(value, transactionOwner != null && transactionOwner == sessions.pooled());
+  }
+
+  // ---- settings mirrored onto every session (see PhysicalSessions) -------------------------
+
+  /** Logical read-only flag. */
+  public boolean isReadOnly() {
+    return sessions.isReadOnly();
+  }
+
+  /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
+  public void setReadOnly(boolean value) throws SQLException {
+    sessions.setReadOnly(value, transactionOwner);
+  }
+
+  /** Sets the holdability on every session, now and when opened. */
+  public void setHoldability(int value) throws SQLException {
+    sessions.setHoldability(value);
+  }
+
+  /** Logical holdability, or -1 when never set. */
+  public int getHoldabilityIfSet() {
+    return sessions.holdabilityIfSet();
+  }
+
+  /** Sets the type map on every session, now and when opened. */
+  public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+    sessions.setTypeMap(map);
+  }
+
+  /**
+   * Client info ({@code ApplicationName}) is applied on both sessions: PgBouncer tracks {@code
+   * application_name} per client and restores it on whichever server connection it uses.
+   */
+  public void setClientInfo(String name, String value) throws SQLClientInfoException {
+    sessions.setClientInfo(name, value);
+  }
+
+  /** Sets the network timeout on every session, now and when opened. */
+  public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+    sessions.setNetworkTimeout(executor, milliseconds);
+  }
+
+  /** Logical network timeout, or -1 when never set. */
+  public int getNetworkTimeoutIfSet() {
+    return sessions.networkTimeoutIfSet();
+  }
+
+  // ---- physical sessions -------------------------------------------------------------------
+
+  /**
+   * The physical session for {@code kind}, opened and brought to the logical state on first use.
+   */
+  public Connection physical(EndpointKind kind) throws SQLException {
+    Connection session = kind == EndpointKind.DIRECT ? sessions.direct() : sessions.pooled();
+    if (session == null) {
+      session = state.open(kind, pin.isPinned());
+    }
+    return session;
+  }
+
+  /**
+   * Gives both physical sessions back to their source (the driver's closes them); the first failure
+   * is thrown after both were tried.
+   */
+  public void close() throws SQLException {
+    transactionOwner = null;
+    sessions.close();
+  }
+
+  /** Aborts both physical sessions. */
+  public void abort(Executor executor) throws SQLException {
+    transactionOwner = null;
+    sessions.abort(executor);
+  }
+
+  // ---- request boundaries ------------------------------------------------------------------
+
+  /**
+   * A client pool hands the connection out ({@code Connection.beginRequest}). A connection still
+   * pinned at this point keeps its direct session for the next user: reported once at WARN, naming
+   * what pinned it.
+   */
+  public void beginRequest() {
+    pin.warnIfHandedOutPinned();
+  }
+
+  /**
+   * The client pool takes the connection back ({@code Connection.endRequest}): outside a
+   * transaction, the direct session is reset ({@code DISCARD ALL}, or given back to its pool for a
+   * reset), the pin ends and the session parameters are forgotten, so that the next user starts
+   * clean. The JDBC-level settings (auto-commit, isolation, read-only, schema) are the pool's to
+   * reset and stay.
+   */
+  public void endRequest() throws SQLException {
+    if (!routing || transactionOwner != null) {
+      return;
+    }
+    boolean hadState = pin.isPinnedByUse() || !state.parameters().isEmpty();
+    pin.end();
+    state.forgetParameters();
+    if (sessions.direct() != null && hadState) {
+      if (lendsDirect) {
+        sessions.markDirectNeedsReset();
+      } else {
+        state.resetDirect();
+      }
+    }
+  }
+
+  // ---- lending -----------------------------------------------------------------------------
+
+  /**
+   * The direct session if it is lent per statement and nothing holds it any more (no pin, no
+   * transaction on it), else {@code null}. The caller gives it back with {@link #releaseLent} once
+   * no open result needs it.
+   */
+  public Connection idleLentSession() {
+    Connection direct = sessions.direct();
+    if (lendsDirect && direct != null && !pin.isPinned() && transactionOwner != direct) {
+      return direct;
+    }
+    return null;
+  }
+
+  /** The direct session if it is open and lent per statement, else {@code null}. */
+  public Connection lentDirectSession() {
+    return lendsDirect ? sessions.direct() : null;
+  }
+
+  /** Gives back the session {@link #idleLentSession()} returned. */
+  public void releaseLent(Connection session) throws SQLException {
+    if (session != sessions.direct()) {
+      throw new IllegalStateException("not the lent direct session");
+    }
+    state.directGivenBack();
+    sessions.releaseDirect();
+  }
+}
