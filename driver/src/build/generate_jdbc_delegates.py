@@ -6,7 +6,7 @@ overload or a swapped argument. This script reads the JDK's own sources of java.
 lib/src.zip, which keeps parameter names, generics and @Deprecated) and writes plain Java in which
 every call is a direct one: no reflection, no lambdas, no lookups per call.
 
-Files written (into driver/src/main/java/dev/neonjdbc/jdbc unless --output-dir says otherwise):
+Files written (into driver/src/main/java/dev/neonjdbc/internal/jdbc unless --output-dir says otherwise):
   DelegatingResultSet.java, DelegatingDatabaseMetaData.java, ParameterLog.java,
   ParameterRecording.java, CallableRecording.java
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 SCRIPT = "driver/src/build/generate_jdbc_delegates.py"
 PACKAGE = "dev.neonjdbc.internal.jdbc"
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "main" / "java" / "dev" / "neonjdbc" / "jdbc"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "main" / "java" / "dev" / "neonjdbc" / "internal" / "jdbc"
 FALLBACK_SRC_ZIP = "/usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip"
 
 HEADER = (

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GeneratedSourcesTest {
   private static final Path SCRIPT = Path.of("src/build/generate_jdbc_delegates.py");
-  private static final Path GENERATED = Path.of("src/main/java/dev/neonjdbc/jdbc");
+  private static final Path GENERATED = Path.of("src/main/java/dev/neonjdbc/internal/jdbc");
   private static final List<String> FILES =
       List.of(
           "DelegatingResultSet.java",
