@@ -5,6 +5,8 @@ import dev.neonjdbc.internal.config.Environment;
 import dev.neonjdbc.internal.config.Masking;
 import dev.neonjdbc.internal.jdbc.RoutingConnection;
 import dev.neonjdbc.internal.routing.PhysicalConnector;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code jdbc:neon:} driver. It reads the URL (see {@link ConnectionSettings} for the forms and
@@ -24,6 +28,14 @@ import java.util.logging.Logger;
  * {@code DriverManager.getConnection("jdbc:neon:...")} works without {@code Class.forName}.
  */
 public final class Driver implements java.sql.Driver {
+  /** Where the build writes this driver's version (a filtered resource beside this class). */
+  private static final String VERSION_RESOURCE = "driver.properties";
+
+  private static final String UNKNOWN_VERSION = "unknown";
+  private static final Pattern MAJOR_MINOR_PATTERN = Pattern.compile("(\\d{1,9})\\.(\\d{1,9})");
+
+  private static final String VERSION = readVersion();
+  private static final int[] MAJOR_MINOR = majorMinor(VERSION);
   private static final Driver INSTANCE = new Driver();
 
   static {
@@ -110,14 +122,48 @@ public final class Driver implements java.sql.Driver {
     return property;
   }
 
-  @Override
-  public int getMajorVersion() {
-    return 0;
+  /**
+   * This driver's version as the build recorded it, for example {@code 0.1.0-SNAPSHOT}; {@code
+   * "unknown"} when the classes were not built by Maven (no filtered {@code driver.properties}).
+   */
+  public static String version() {
+    return VERSION;
   }
 
+  /** The first number of {@link #version()}. */
+  @Override
+  public int getMajorVersion() {
+    return MAJOR_MINOR[0];
+  }
+
+  /** The second number of {@link #version()}. */
   @Override
   public int getMinorVersion() {
-    return 1;
+    return MAJOR_MINOR[1];
+  }
+
+  private static String readVersion() {
+    Properties properties = new Properties();
+    try (InputStream in = Driver.class.getResourceAsStream(VERSION_RESOURCE)) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      // A jar that cannot be read here could not have loaded this class: treat it as unbuilt.
+      return UNKNOWN_VERSION;
+    }
+    String version = properties.getProperty("version", "").strip();
+    // Unfiltered (e.g. compiled outside Maven), the file still says ${project.version}.
+    return version.isEmpty() || version.startsWith("${") ? UNKNOWN_VERSION : version;
+  }
+
+  /** {@code MAJOR.MINOR[.…]} to its first two numbers; {@code 0.0} when it does not start so. */
+  private static int[] majorMinor(String version) {
+    Matcher numbers = MAJOR_MINOR_PATTERN.matcher(version);
+    if (!numbers.lookingAt()) {
+      return new int[] {0, 0};
+    }
+    return new int[] {Integer.parseInt(numbers.group(1)), Integer.parseInt(numbers.group(2))};
   }
 
   /** Not JDBC compliant in the specification's sense, like pgJDBC itself. */

@@ -24,15 +24,28 @@ public final class EnvironmentProbe {
     }
   }
 
+  /**
+   * Prints the user and which endpoint ran a plain query: {@code direct} when its backend is the
+   * connection's direct session (the one a {@code neon:direct} hint reaches), else {@code pooled}.
+   * A logical connection has one direct session, so this holds on every provider; this JVM has no
+   * test kit to ask.
+   */
   private static void print(Connection connection, String prefix) throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "select current_user, case when inet_server_addr() is null then 'pooled'"
-                    + " else 'direct' end")) {
+        ResultSet rs = statement.executeQuery("select current_user, pg_backend_pid()")) {
       rs.next();
       System.out.println(prefix + "user=" + rs.getString(1));
-      System.out.println(prefix + "endpoint=" + rs.getString(2));
+      int backend = rs.getInt(2);
+      int direct = directBackend(connection);
+      System.out.println(prefix + "endpoint=" + (backend == direct ? "direct" : "pooled"));
+    }
+  }
+
+  private static int directBackend(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("/* neon:direct */ select pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,8 +105,8 @@ class HikariRequestBoundariesTest {
     }
   }
 
-  private static String endpointOf(Connection connection) throws SQLException {
-    return scalar(
-        connection, "SELECT CASE WHEN inet_server_addr() IS NULL THEN 'pooled' ELSE 'direct' END");
+  /** Which endpoint a query on {@code connection} runs on now, as the kit tells it. */
+  private String endpointOf(Connection connection) throws SQLException {
+    return stack.endpointOf(connection).name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,11 +1,14 @@
 package dev.neonjdbc.datasource;
 
 import dev.neonjdbc.testkit.NeonStack;
+import dev.neonjdbc.testkit.NeonStacks;
+import dev.neonjdbc.testkit.ServerEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -114,9 +117,30 @@ final class Kit {
     }
   }
 
-  /** Which endpoint ran a statement, as the server sees it. */
+  /**
+   * Which endpoint a query on {@code connection} runs on now ({@code "pooled"} or {@code
+   * "direct"}), as the kit's provider-aware {@link NeonStack#endpointOf} tells it: the kit's query
+   * is routed like any other query, inside the open transaction if there is one.
+   */
   static String endpointOfStatement(Connection connection) throws SQLException {
-    return scalar(
-        connection, "SELECT CASE WHEN inet_server_addr() IS NULL THEN 'pooled' ELSE 'direct' END");
+    return NeonStacks.shared().endpointOf(connection).name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The backend of the direct session that a transaction begun by a {@code neon:direct} hint runs
+   * on, once the kit's {@link NeonStack#endpointOf} has confirmed that the transaction runs on
+   * direct. Call in auto-commit mode; the transaction is committed and auto-commit restored.
+   */
+  static String directBackendPid(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      String pid = scalar(connection, "/* neon:direct */ SELECT pg_backend_pid()");
+      if (NeonStacks.shared().endpointOf(connection) != ServerEndpoint.DIRECT) {
+        throw new AssertionError("a transaction begun by a neon:direct hint runs pooled");
+      }
+      return pid;
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 }

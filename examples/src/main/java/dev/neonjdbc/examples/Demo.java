@@ -1,33 +1,32 @@
 package dev.neonjdbc.examples;
 
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.datasource.NeonDataSource;
 import dev.neonjdbc.datasource.NeonDataSourceStats;
 import dev.neonjdbc.examples.spring.SpringBootExample;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
  * {@code ./dev demo}: a short tour of {@code jdbc:neon:} through {@link NeonDataSource}. It runs a
  * scripted workload (a Flyway migration, inserts, a transaction, a LISTEN/NOTIFY round trip, a
- * temporary table) and prints which endpoint ran each statement, as the server reports it ({@code
- * inet_server_addr()} is NULL on sessions PgBouncer opened over its Unix socket), and how long it
- * took. On the local stack it then goes through the kit's Neon-shaped front with Neon's own pooled
- * string ({@link FrontTour}).
+ * temporary table) and prints which endpoint ran each statement, as the connection's router decides
+ * it ({@link NeonConnection#endpointFor}, asked just before the statement runs, so the pin and an
+ * open transaction count), and how long it took. On the local stack it then goes through the kit's
+ * Neon-shaped front with Neon's own pooled string ({@link FrontTour}).
  *
  * <p>With {@code DATABASE_URL} set (the string Neon's console shows) it runs there; otherwise on
  * the local Neon-shaped stack. {@code ./dev demo NAME} runs one example instead: {@code
  * plain-jdbc}, {@code spring-boot}, {@code flyway}, {@code listen-notify}.
  */
 public final class Demo {
-  private static final String WHERE =
-      "SELECT CASE WHEN inet_server_addr() IS NULL THEN 'pooled' ELSE 'direct' END";
-
   private final List<String[]> rows = new ArrayList<>();
 
   private Demo() {}
@@ -128,32 +127,22 @@ public final class Demo {
     }
   }
 
-  /** Runs {@code sql} followed by the server-side endpoint check, in one routed string. */
+  /** Runs {@code sql} and records the endpoint it ran on. */
   private void judged(Connection connection, String step, String sql) throws SQLException {
     long start = System.nanoTime();
     String where = judgedQuietly(connection, sql);
     add(step, firstWords(sql), where, start);
   }
 
+  /**
+   * Runs {@code sql}; returns the endpoint the router sends it to ({@code pooled}, {@code direct}).
+   */
   private static String judgedQuietly(Connection connection, String sql) throws SQLException {
-    // One string takes one route (the strongest of its statements), so the check runs on the
-    // session that ran the statement.
+    EndpointKind where = connection.unwrap(NeonConnection.class).endpointFor(sql);
     try (Statement statement = connection.createStatement()) {
-      boolean isResult = statement.execute(sql + "; " + WHERE);
-      String where = "?";
-      while (true) {
-        if (isResult) {
-          try (ResultSet rs = statement.getResultSet()) {
-            if (rs.next()) {
-              where = rs.getString(1);
-            }
-          }
-        } else if (statement.getUpdateCount() == -1) {
-          return where;
-        }
-        isResult = statement.getMoreResults();
-      }
+      statement.execute(sql);
     }
+    return where.name().toLowerCase(Locale.ROOT);
   }
 
   private void add(String step, String kind, String endpoint, long startNanos) {

@@ -23,8 +23,7 @@ import java.time.Duration;
  * TLS SNI and the certificate check.
  */
 final class FrontTour {
-  private static final String WHERE =
-      "SELECT CASE WHEN inet_server_addr() IS NULL THEN 'pooled' ELSE 'direct' END";
+  private static final String BACKEND = "SELECT pg_backend_pid()";
   private static final Duration WAKE_UP = Duration.ofMillis(800);
 
   private final NeonStack stack;
@@ -74,10 +73,11 @@ final class FrontTour {
     try {
       start = System.nanoTime();
       try (Connection connection = DriverManager.getConnection(url)) {
-        String where = where(connection, "SELECT 1");
+        String backend = backendOf(connection, "SELECT 1");
+        String time = millisSince(start).strip();
         System.out.printf(
             "connect + first query through a suspended compute (%d ms wake-up): %s, on %s%n",
-            WAKE_UP.toMillis(), millisSince(start).strip(), where);
+            WAKE_UP.toMillis(), time, endpointOf(connection, backend));
       }
     } finally {
       front.wake();
@@ -86,26 +86,43 @@ final class FrontTour {
 
   private static void step(Connection connection, String format, String sql) throws SQLException {
     long start = System.nanoTime();
-    String where = where(connection, sql);
-    System.out.printf(format, sql, where, millisSince(start));
+    String backend = backendOf(connection, sql);
+    String time = millisSince(start);
+    System.out.printf(format, sql, endpointOf(connection, backend), time);
   }
 
-  /** Runs {@code sql} and the endpoint check in one string, so both take the same route. */
-  private static String where(Connection connection, String sql) throws SQLException {
+  /**
+   * Runs {@code sql} and asks for the backend in one string, so both take the same route; returns
+   * the backend's process id.
+   */
+  private static String backendOf(Connection connection, String sql) throws SQLException {
+    String backend = "?";
     try (Statement statement = connection.createStatement()) {
-      boolean isResult = statement.execute(sql + "; " + WHERE);
-      String where = "?";
+      boolean isResult = statement.execute(sql + "; " + BACKEND);
       while (isResult || statement.getUpdateCount() != -1) {
         if (isResult) {
           try (ResultSet row = statement.getResultSet()) {
             if (row.next()) {
-              where = row.getString(1);
+              backend = row.getString(1);
             }
           }
         }
         isResult = statement.getMoreResults();
       }
-      return where;
+    }
+    return backend;
+  }
+
+  /**
+   * Which endpoint {@code backend} belongs to, by the server's answer: a connection has one direct
+   * session (the one a {@code neon:direct} hint reaches), so any other backend is one the pooler
+   * lent.
+   */
+  private static String endpointOf(Connection connection, String backend) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("/* neon:direct */ " + BACKEND)) {
+      row.next();
+      return backend.equals(row.getString(1)) ? "direct" : "pooled";
     }
   }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,11 +139,17 @@ class LazyPooledSessionTest {
     assertEquals("08001", error.getSQLState(), error.getMessage());
   }
 
-  /** Which endpoint ran a statement hinted to direct, as the server reports it. */
-  private static String endpointOfHintedStatement(Connection connection) throws SQLException {
-    return scalar(
-        connection,
-        "/* neon:direct */ select case when inet_server_addr() is null then 'pooled' else"
-            + " 'direct' end");
+  /**
+   * Which endpoint runs a transaction begun by a statement hinted to direct, as the kit's
+   * provider-aware {@link NeonStack#endpointOf} tells it (its query runs in that transaction).
+   */
+  private String endpointOfHintedStatement(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      scalar(connection, "/* neon:direct */ select 1");
+      return stack.endpointOf(connection).name().toLowerCase(Locale.ROOT);
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 }

@@ -1,11 +1,14 @@
 package dev.neonjdbc.internal.jdbc;
 
 import dev.neonjdbc.testkit.NeonStack;
+import dev.neonjdbc.testkit.NeonStacks;
+import dev.neonjdbc.testkit.ServerEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Shared helpers for tests that compare plain pgJDBC on PgBouncer with {@code jdbc:neon:}. */
@@ -81,12 +84,33 @@ final class RoutingFixture {
   }
 
   /**
-   * Which endpoint ran a statement, as the server reports it: PgBouncer reaches PostgreSQL over the
-   * Unix socket, so {@code inet_server_addr()} is NULL on pooled sessions.
+   * Which endpoint a query on {@code connection} runs on now ({@code "pooled"} or {@code
+   * "direct"}), as the kit's provider-aware {@link NeonStack#endpointOf} tells it: the kit's query
+   * is routed like any other query, inside the open transaction if there is one.
    */
   static String endpointOfStatement(Connection connection) throws SQLException {
-    return scalar(
-        connection, "select case when inet_server_addr() is null then 'pooled' else 'direct' end");
+    return NeonStacks.shared().endpointOf(connection).name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * An SQL boolean expression that is true when the statement holding it runs on a pooled session
+   * of {@code connection}: its backend is not the connection's direct session. The direct backend
+   * is the one a transaction begun by a {@code neon:direct} hint runs on, which the kit's {@link
+   * NeonStack#endpointOf} confirms; a logical connection has one direct session, so every other
+   * backend that serves it is the pooler's. Call in auto-commit mode (it opens the direct session
+   * if none is open yet).
+   */
+  String runsPooled(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      String directPid = scalar(connection, "/* neon:direct */ SELECT pg_backend_pid()");
+      if (stack.endpointOf(connection) != ServerEndpoint.DIRECT) {
+        throw new AssertionError("a transaction begun by a neon:direct hint runs pooled");
+      }
+      return "(pg_backend_pid() <> " + directPid + ")";
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 
   /** Opens a transaction on {@code other} that holds its server connection until rolled back. */

@@ -1,5 +1,9 @@
 package dev.neonjdbc.examples.spring;
 
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.NeonConnection;
+import java.util.Locale;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,18 +44,21 @@ public class NotesService {
   }
 
   /**
-   * The backend process ids that served the statements of one transaction (always one), and whether
-   * it was a pooled session.
+   * The backend process ids that served the statements of one transaction (always one), and the
+   * endpoint the transaction runs on as its connection's router tells it ({@link
+   * NeonConnection#endpointFor}): {@code PID:pooled}.
    */
   @Transactional(readOnly = true)
   public String backendsOfOneTransaction() {
-    String first =
-        jdbc.queryForObject(
-            "SELECT pg_backend_pid() || ':' || (inet_server_addr() IS NULL)", String.class);
-    String second =
-        jdbc.queryForObject(
-            "SELECT pg_backend_pid() || ':' || (inet_server_addr() IS NULL)", String.class);
-    return first.equals(second) ? first : first + " != " + second;
+    String first = jdbc.queryForObject("SELECT pg_backend_pid()::text", String.class);
+    String second = jdbc.queryForObject("SELECT pg_backend_pid()::text", String.class);
+    EndpointKind endpoint =
+        jdbc.execute(
+            (ConnectionCallback<EndpointKind>)
+                connection -> connection.unwrap(NeonConnection.class).endpointFor("SELECT 1"));
+    return (first.equals(second) ? first : first + " != " + second)
+        + ":"
+        + endpoint.name().toLowerCase(Locale.ROOT);
   }
 
   /** How many notes are stored. */

@@ -68,12 +68,17 @@ class NeonFrontWebSocketTest {
       }
       assertTrue(keyData, "BackendKeyData");
 
-      // The kit tells pooled from direct by inet_server_addr(): NULL behind PgBouncer locally.
-      client.send(message('Q', cString("SELECT inet_server_addr() IS NULL")));
+      // The session is PgBouncer's when PgBouncer lists the backend that answered among its
+      // server connections (an idle one stays listed).
+      client.send(message('Q', cString("SELECT pg_backend_pid()")));
       assertEquals('T', client.next().type);
       Message row = client.next();
       assertEquals('D', row.type);
-      assertEquals("t", new String(row.body, 6, row.int32(2), StandardCharsets.UTF_8));
+      String backend = new String(row.body, 6, row.int32(2), StandardCharsets.UTF_8);
+      assertTrue(
+          fixture.stack.pgbouncerAdmin().orElseThrow().show("SERVERS").stream()
+              .anyMatch(server -> backend.equals(server.get("remote_pid"))),
+          "backend " + backend + " is not one of PgBouncer's server connections");
     } finally {
       client.closeBlocking();
     }
