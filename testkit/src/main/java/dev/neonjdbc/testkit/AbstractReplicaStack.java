@@ -73,6 +73,14 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
   /** Removes what the servers left (data, containers); they are stopped already. */
   protected abstract void removeServers();
 
+  /**
+   * Whether the kit started the replica's servers and may stop them; false for a replica the kit
+   * only connects to (a Neon read replica), whose {@link #stop()} and {@link #start()} throw.
+   */
+  protected boolean controlsServers() {
+    return true;
+  }
+
   /** Records how long the first start took, for {@link #startupTime()}. */
   protected final void startedIn(Duration took) {
     this.startupTime = took;
@@ -135,6 +143,7 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
 
   @Override
   public final synchronized void stop() {
+    requireControl("stop");
     if (running) {
       running = false;
       stopServers();
@@ -143,6 +152,7 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
 
   @Override
   public final synchronized void start() {
+    requireControl("start");
     if (removed) {
       throw new NeonStackException("the replica was removed with its stack");
     }
@@ -164,8 +174,17 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
     }
     removed = true;
     running = false;
-    stopServers();
-    removeServers();
+    if (controlsServers()) {
+      stopServers();
+      removeServers();
+    }
+  }
+
+  private void requireControl(String action) {
+    if (!controlsServers()) {
+      throw new UnsupportedOperationException(
+          "the kit cannot " + action + " a replica it did not start (" + this + ")");
+    }
   }
 
   @Override

@@ -250,6 +250,10 @@ public interface NeonStack {
    * it through {@link dev.neonjdbc.testkit.front.FrontSocketFactory}, which the {@code front…Url}
    * methods add.
    *
+   * <p>Once {@link #replica()} has started the replica, the front also serves {@code
+   * ep-neonkit-replica-654321[-pooler].local.aws.neon.tech} ({@link
+   * ReplicaStack#frontPooledHostName()}).
+   *
    * <p>The front belongs to the stack: do not close it. A test that suspends it wakes it again
    * ({@link NeonFront#wake()}) before it ends. Empty for providers without a front (Testcontainers,
    * Neon) and when the local provider's front is turned off ({@code neon.testkit.front=off} or
