@@ -141,6 +141,16 @@ class ReplicaStackTest {
     SQLException directRefused = assertThrows(SQLException.class, replica::openDirect);
     assertEquals("08001", directRefused.getSQLState(), directRefused.getMessage());
     assertThrows(NeonStackException.class, () -> replica.awaitReplay(REPLAY_TIMEOUT));
+    if (replica.frontPooledJdbcUrl().isPresent()) {
+      // The front still routes the replica's names, and says the compute cannot be reached.
+      SQLException throughFront =
+          assertThrows(
+              SQLException.class, () -> connect(replica.frontPooledJdbcUrl().orElseThrow()));
+      assertEquals("XX000", throughFront.getSQLState(), throughFront.getMessage());
+      assertTrue(
+          throughFront.getMessage().contains("Couldn't connect to compute node"),
+          throughFront.getMessage());
+    }
 
     try (Connection primary = stack.openDirect()) {
       execute(primary, "INSERT INTO " + table + " VALUES (42)");
