@@ -32,7 +32,7 @@ import org.testcontainers.images.builder.Transferable;
  * #stop()} ({@code docker stop} of the standby with a fast shutdown, {@code docker kill} of the
  * stateless PgBouncer) and {@link #start()} ({@code docker start}; the standby skips the base
  * backup it already has) keep the replica's addresses. Output goes to {@code
- * replica-postgresql.log} and {@code replica-pgbouncer.log} until the first stop.
+ * replica-postgresql.log} and {@code replica-pgbouncer.log}, also after a restart.
  */
 final class ContainerReplica extends AbstractReplicaStack {
   /** The physical replication slot on the primary, also the standby's {@code application_name}. */
@@ -44,6 +44,7 @@ final class ContainerReplica extends AbstractReplicaStack {
   private static final String SOCKET_DIRECTORY = "/var/run/postgresql";
 
   private final DockerClient docker;
+  private final KitContainers containers;
   private final GenericContainer<?> postgres;
   private final GenericContainer<?> pgbouncer;
 
@@ -71,6 +72,7 @@ final class ContainerReplica extends AbstractReplicaStack {
       NeonStack primary,
       String host,
       DockerClient docker,
+      KitContainers containers,
       GenericContainer<?> postgres,
       GenericContainer<?> pgbouncer,
       String frontEndpointId) {
@@ -83,6 +85,7 @@ final class ContainerReplica extends AbstractReplicaStack {
         primary.logDirectory(),
         frontEndpointId);
     this.docker = docker;
+    this.containers = containers;
     this.postgres = postgres;
     this.pgbouncer = pgbouncer;
   }
@@ -153,6 +156,7 @@ final class ContainerReplica extends AbstractReplicaStack {
               primary,
               setup.host(),
               setup.docker(),
+              setup.containers(),
               postgres,
               pgbouncer,
               front.isPresent() ? NeonFrontConfig.REPLICA_ENDPOINT_ID : null);
@@ -196,7 +200,11 @@ final class ContainerReplica extends AbstractReplicaStack {
   @Override
   protected void startServers() {
     docker.startContainerCmd(postgres.getContainerId()).exec();
+    containers.followAgain(
+        postgres.getContainerId(), logDirectory().resolve("replica-postgresql.log"));
     docker.startContainerCmd(pgbouncer.getContainerId()).exec();
+    containers.followAgain(
+        pgbouncer.getContainerId(), logDirectory().resolve("replica-pgbouncer.log"));
     awaitPooledLogin();
   }
 

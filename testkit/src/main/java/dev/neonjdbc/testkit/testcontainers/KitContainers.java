@@ -1,7 +1,9 @@
 package dev.neonjdbc.testkit.testcontainers;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -99,6 +101,34 @@ final class KitContainers {
                   }
                 });
     return container;
+  }
+
+  /**
+   * Appends {@code container}'s output from now on to {@code log}, as {@link #container} does from
+   * its creation: for a container started again with {@code docker start}, whose first log stream
+   * ended when it stopped.
+   */
+  void followAgain(String containerId, Path log) {
+    Consumer<OutputFrame> sink = appendTo(log);
+    docker
+        .logContainerCmd(containerId)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(true)
+        .withSince((int) (System.currentTimeMillis() / 1000))
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                sink.accept(OutputFrame.forFrame(frame));
+              }
+
+              @Override
+              public void onComplete() {
+                sink.accept(OutputFrame.END);
+                super.onComplete();
+              }
+            });
   }
 
   /** A loopback port that was free a moment ago, for {@code hostPort}; 0 for a remote engine. */
