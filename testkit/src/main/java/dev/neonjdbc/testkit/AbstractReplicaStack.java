@@ -1,7 +1,6 @@
 package dev.neonjdbc.testkit;
 
 import dev.neonjdbc.testkit.front.NeonFront;
-import dev.neonjdbc.testkit.front.NeonFrontConfig;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -239,12 +238,12 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
 
   @Override
   public Optional<String> frontPooledHostName() {
-    return front().map(front -> frontEndpointId + "-pooler." + front.config().domain());
+    return front().map(front -> front.hostName(frontEndpointId, ServerEndpoint.POOLED));
   }
 
   @Override
   public Optional<String> frontDirectHostName() {
-    return front().map(front -> frontEndpointId + "." + front.config().domain());
+    return front().map(front -> front.hostName(frontEndpointId, ServerEndpoint.DIRECT));
   }
 
   @Override
@@ -255,14 +254,6 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
   @Override
   public Optional<String> frontDirectJdbcUrl() {
     return frontDirectHostName().flatMap(this::frontJdbcUrl);
-  }
-
-  /**
-   * The id the front routes to this replica: {@link NeonFrontConfig#REPLICA_ENDPOINT_ID} unless the
-   * provider chose another.
-   */
-  protected final Optional<String> frontEndpointId() {
-    return Optional.ofNullable(frontEndpointId);
   }
 
   @Override

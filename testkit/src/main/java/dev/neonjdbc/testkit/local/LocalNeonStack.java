@@ -60,6 +60,9 @@ import java.util.Properties;
  * {@value #FRONT_PROPERTY} or, when that is not set, the environment variable {@value
  * #FRONT_VARIABLE}, set to {@code off} (or {@code false}); {@code on} (or {@code true}) is the
  * default.
+ *
+ * <p>The first {@link #replica()} starts a streaming read replica ({@link LocalReplica}) beside
+ * them, under {@code replica/} in the stack directory; a JVM that never asks starts none.
  */
 public final class LocalNeonStack extends AbstractNeonStack {
   static final String DATA_DIRECTORY = "pgdata";
