@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>The provider is the first that applies:
  *
  * <ol>
- *   <li>{@code neon} when {@code NEON_TEST_DATABASE_URL} is set (a real Neon branch);
+ *   <li>{@code neon} when {@code NEON_TEST_DATABASE_URL} is set (a real Neon branch; {@code
+ *       NEON_TEST_REPLICA_URL} names a read replica of it for {@link NeonStack#replica()});
  *   <li>{@code testcontainers} when a Docker engine answers: PostgreSQL and PgBouncer in containers
  *       of the kit's own image, built from Debian packages when missing and never pulled (see
  *       {@link ContainerNeonStack});
@@ -106,7 +107,8 @@ public final class NeonStacks {
           throw new NeonStackException(
               "provider neon needs " + NEON_URL_VARIABLE + " (a Neon connection string)");
         }
-        return NeonCloudStack.fromUrl(url.strip(), logDirectory);
+        return NeonCloudStack.fromUrls(
+            url.strip(), System.getenv(NeonCloudStack.REPLICA_URL_VARIABLE), logDirectory);
       }
       case "testcontainers" -> {
         if (!DockerProbe.testcontainersPresent()) {

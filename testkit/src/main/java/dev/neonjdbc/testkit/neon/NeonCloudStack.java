@@ -1,6 +1,7 @@
 package dev.neonjdbc.testkit.neon;
 
 import dev.neonjdbc.testkit.AbstractNeonStack;
+import dev.neonjdbc.testkit.AbstractReplicaStack;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.PgBouncerAdmin;
 import dev.neonjdbc.testkit.StackDescription;
@@ -20,13 +21,39 @@ import java.util.Optional;
  * accessors return {@code null}; there is no superuser and no PgBouncer admin console; the pooler
  * cannot be configured, so {@link #singleBackendDatabase()} is the ordinary database and backend
  * sharing is not guaranteed; {@link #endpointOf} is a best-effort guess (see there). Nothing is
- * started or stopped.
+ * started or stopped. {@link #replica()} is the Neon read replica named by {@value
+ * #REPLICA_URL_VARIABLE}, if set; the kit cannot stop or start it.
  */
 public final class NeonCloudStack extends AbstractNeonStack {
+  /**
+   * Environment variable naming a read replica of the branch: a connection string (pooled or
+   * direct) of a Neon read replica endpoint; only its host and port are used, since a replica has
+   * the branch's roles and databases.
+   */
+  public static final String REPLICA_URL_VARIABLE = "NEON_TEST_REPLICA_URL";
+
   private static final String POOLER_SUFFIX = "-pooler";
 
-  private NeonCloudStack(StackDescription description) {
+  private final String replicaUrl;
+
+  private NeonCloudStack(StackDescription description, String replicaUrl) {
     super(description);
+    this.replicaUrl = replicaUrl;
+  }
+
+  /**
+   * A stack for the branch at {@code url} with the read replica at {@code replicaUrl} (see {@link
+   * #REPLICA_URL_VARIABLE}), or none when it is {@code null} or blank.
+   *
+   * @throws NeonStackException when a URL is malformed or its host is not a Neon endpoint
+   */
+  public static NeonCloudStack fromUrls(String url, String replicaUrl, Path logDirectory) {
+    NeonCloudStack stack = fromUrl(url, logDirectory);
+    if (replicaUrl == null || replicaUrl.isBlank()) {
+      return stack;
+    }
+    Endpoints.of(ParsedUrl.parse(replicaUrl.strip(), REPLICA_URL_VARIABLE), REPLICA_URL_VARIABLE);
+    return new NeonCloudStack(stack.description(), replicaUrl.strip());
   }
 
   /**
@@ -37,19 +64,8 @@ public final class NeonCloudStack extends AbstractNeonStack {
    * @throws NeonStackException when the URL is malformed or its host is not a Neon endpoint
    */
   public static NeonCloudStack fromUrl(String url, Path logDirectory) {
-    ParsedUrl parsed = ParsedUrl.parse(url);
-    String host = parsed.host();
-    int dot = host.indexOf('.');
-    if (!host.startsWith("ep-") || dot < 0 || !host.endsWith(".neon.tech")) {
-      throw new NeonStackException(
-          "NEON_TEST_DATABASE_URL must name a Neon endpoint (ep-….neon.tech), got host " + host);
-    }
-    String label = host.substring(0, dot);
-    String domain = host.substring(dot);
-    String endpointId =
-        label.endsWith(POOLER_SUFFIX)
-            ? label.substring(0, label.length() - POOLER_SUFFIX.length())
-            : label;
+    ParsedUrl parsed = ParsedUrl.parse(url, "NEON_TEST_DATABASE_URL");
+    Endpoints endpoints = Endpoints.of(parsed, "NEON_TEST_DATABASE_URL");
     Map<String, String> jdbcTls = new LinkedHashMap<>();
     jdbcTls.put("sslmode", "verify-full");
     jdbcTls.put("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
@@ -59,9 +75,9 @@ public final class NeonCloudStack extends AbstractNeonStack {
     return new NeonCloudStack(
         new StackDescription(
             "neon",
-            endpointId + POOLER_SUFFIX + domain,
+            endpoints.pooledHost(),
             parsed.port(),
-            endpointId + domain,
+            endpoints.directHost(),
             parsed.port(),
             parsed.database(),
             parsed.database(),
@@ -70,7 +86,46 @@ public final class NeonCloudStack extends AbstractNeonStack {
             null,
             jdbcTls,
             libpqTls,
-            logDirectory));
+            logDirectory),
+        null);
+  }
+
+  /** Neon runs read replicas; this stack has one when {@link #REPLICA_URL_VARIABLE} names it. */
+  @Override
+  public String replicaUnavailableReason() {
+    return replicaUrl == null
+        ? "the neon provider has no read replica: set "
+            + REPLICA_URL_VARIABLE
+            + " to a Neon read replica's connection string"
+        : null;
+  }
+
+  /** The configured Neon read replica: nothing is started, and the kit cannot stop it. */
+  @Override
+  protected AbstractReplicaStack startReplica() {
+    ParsedUrl parsed = ParsedUrl.parse(replicaUrl, REPLICA_URL_VARIABLE);
+    Endpoints endpoints = Endpoints.of(parsed, REPLICA_URL_VARIABLE);
+    return new NeonCloudReplica(
+        this, endpoints.pooledHost(), endpoints.directHost(), parsed.port());
+  }
+
+  /** The pooled and direct host names of a Neon endpoint named by either. */
+  record Endpoints(String pooledHost, String directHost) {
+    static Endpoints of(ParsedUrl parsed, String variable) {
+      String host = parsed.host();
+      int dot = host.indexOf('.');
+      if (!host.startsWith("ep-") || dot < 0 || !host.endsWith(".neon.tech")) {
+        throw new NeonStackException(
+            variable + " must name a Neon endpoint (ep-….neon.tech), got host " + host);
+      }
+      String label = host.substring(0, dot);
+      String domain = host.substring(dot);
+      String endpointId =
+          label.endsWith(POOLER_SUFFIX)
+              ? label.substring(0, label.length() - POOLER_SUFFIX.length())
+              : label;
+      return new Endpoints(endpointId + POOLER_SUFFIX + domain, endpointId + domain);
+    }
   }
 
   /**
@@ -87,21 +142,23 @@ public final class NeonCloudStack extends AbstractNeonStack {
     return Optional.empty();
   }
 
-  /** Nothing to stop: the branch belongs to its Neon project. */
+  /** Nothing to stop: the branch and its replica belong to their Neon project. */
   @Override
-  protected void stop() {}
+  protected void stop() {
+    stopReplica();
+  }
 
   /** The parts of a {@code postgresql://} URL this stack needs, percent-decoded. */
   record ParsedUrl(String user, String password, String host, int port, String database) {
 
-    static ParsedUrl parse(String url) {
+    static ParsedUrl parse(String url, String variable) {
       String rest;
       if (url.startsWith("postgresql://")) {
         rest = url.substring("postgresql://".length());
       } else if (url.startsWith("postgres://")) {
         rest = url.substring("postgres://".length());
       } else {
-        throw invalid("must start with postgresql:// or postgres://");
+        throw invalid(variable, "must start with postgresql:// or postgres://");
       }
       int query = rest.indexOf('?');
       if (query >= 0) {
@@ -112,13 +169,13 @@ public final class NeonCloudStack extends AbstractNeonStack {
       String database = slash < 0 ? "" : decode(rest.substring(slash + 1));
       int at = authority.lastIndexOf('@');
       if (at < 0) {
-        throw invalid("has no user@ part");
+        throw invalid(variable, "has no user@ part");
       }
       String userInfo = authority.substring(0, at);
       String hostPort = authority.substring(at + 1);
       int colon = userInfo.indexOf(':');
       if (colon < 0) {
-        throw invalid("has no password");
+        throw invalid(variable, "has no password");
       }
       int portColon = hostPort.lastIndexOf(':');
       int port = 5432;
@@ -128,7 +185,7 @@ public final class NeonCloudStack extends AbstractNeonStack {
         try {
           port = Integer.parseInt(hostPort.substring(portColon + 1));
         } catch (NumberFormatException e) {
-          throw invalid("has a bad port");
+          throw invalid(variable, "has a bad port");
         }
       }
       return new ParsedUrl(
@@ -143,9 +200,9 @@ public final class NeonCloudStack extends AbstractNeonStack {
       return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static NeonStackException invalid(String problem) {
+    private static NeonStackException invalid(String variable, String problem) {
       // Never echo the URL: it holds a password.
-      return new NeonStackException("NEON_TEST_DATABASE_URL " + problem);
+      return new NeonStackException(variable + " " + problem);
     }
 
     @Override

@@ -22,6 +22,9 @@ final class ContainerFiles {
   static final String PGBOUNCER_INI = KIT_DIRECTORY + "/pgbouncer.ini";
   static final String PGBOUNCER_AUTH_FILE = KIT_DIRECTORY + "/userlist.txt";
 
+  /** A standby's libpq password file for the primary's superuser (base backup, WAL receiver). */
+  static final String PRIMARY_PASSFILE = KIT_DIRECTORY + "/primary.pgpass";
+
   /** PostgreSQL's port inside its container. */
   static final int POSTGRES_PORT = 5432;
 
@@ -79,6 +82,60 @@ final class ContainerFiles {
         "");
   }
 
+  /**
+   * A standby container's command. On its first start: {@code pg_basebackup -R} from {@code
+   * primaryHost} over the kit's network (TLS, the superuser's password from {@value
+   * #PRIMARY_PASSFILE}), creating the physical replication slot {@code slot}, and {@code
+   * hot_standby_feedback}; on every start, the server, which then runs as a hot standby streaming
+   * from the primary. The copied configuration is the primary's: same port, socket directory and
+   * TLS files.
+   */
+  static String standbyScript(String primaryHost, String slot) {
+    String conninfo =
+        "host="
+            + primaryHost
+            + " port="
+            + POSTGRES_PORT
+            + " user=postgres sslmode=require passfile="
+            + PRIMARY_PASSFILE
+            + " application_name="
+            + slot;
+    return String.join(
+        "\n",
+        "set -eu",
+        AS_POSTGRES,
+        // libpq (pg_basebackup, then the WAL receiver) looks for client certificates under HOME.
+        "HOME=/var/lib/postgresql; export HOME",
+        "backup=$(command -v pg_basebackup || ls /usr/lib/postgresql/*/bin/pg_basebackup"
+            + " 2>/dev/null | sort -V | tail -n 1)",
+        "[ -n \"$backup\" ] || { echo 'neon-testkit: no pg_basebackup in this image' >&2; exit 1; }",
+        "bin=$(dirname \"$backup\")",
+        "mkdir -p " + SERVER_TLS_DIRECTORY + " /var/run/postgresql",
+        "cp "
+            + TLS_DIRECTORY
+            + "/server.pem "
+            + TLS_DIRECTORY
+            + "/server.key "
+            + TLS_DIRECTORY
+            + "/ca.pem "
+            + SERVER_TLS_DIRECTORY,
+        "chmod 600 " + SERVER_TLS_DIRECTORY + "/server.key " + PRIMARY_PASSFILE,
+        "chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql " + KIT_DIRECTORY,
+        "chmod 755 /var/run/postgresql",
+        "if [ ! -s " + DATA_DIRECTORY + "/PG_VERSION ]; then",
+        "  (as_postgres \"$bin/pg_basebackup\" '--dbname="
+            + conninfo
+            + "' --pgdata="
+            + DATA_DIRECTORY
+            + " --write-recovery-conf --wal-method=stream --create-slot --slot="
+            + slot
+            + " --checkpoint=fast --no-sync --verbose)",
+        "  echo 'hot_standby_feedback = on' >> " + DATA_DIRECTORY + "/postgresql.conf",
+        "fi",
+        "as_postgres \"$bin/postgres\" -D " + DATA_DIRECTORY,
+        "");
+  }
+
   /** The PgBouncer container's command: PgBouncer in the foreground, logging to stderr. */
   static String pgbouncerScript() {
     return String.join(
@@ -132,6 +189,8 @@ final class ContainerFiles {
         "# (the kit's WebSocket proxies, as Neon's proxy asks WebSocket clients)",
         "# TYPE    DATABASE USER ADDRESS     METHOD",
         "local     all      all              scram-sha-256",
+        "# the kit's read replica takes its base backup and streams over the kit's network",
+        "hostssl   replication all 0.0.0.0/0 scram-sha-256",
         "hostssl   all      all  0.0.0.0/0   scram-sha-256",
         "hostnossl all      all  0.0.0.0/0   password",
         "hostssl   all      all  ::/0        scram-sha-256",

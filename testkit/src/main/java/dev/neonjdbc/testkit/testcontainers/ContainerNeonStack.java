@@ -20,6 +20,7 @@ import dev.neonjdbc.testkit.process.FileTrees;
 import dev.neonjdbc.testkit.tls.TlsMaterial;
 import dev.neonjdbc.testkit.tls.TlsMaterialGenerator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   private final Path workDirectory;
   private final String superuserPassword;
   private final String adminPassword;
+  private final ContainerReplica.Setup replicaSetup;
 
   private volatile NeonFront front;
 
@@ -94,7 +96,8 @@ public final class ContainerNeonStack extends AbstractNeonStack {
       GenericContainer<?> pgbouncer,
       Path workDirectory,
       String superuserPassword,
-      String adminPassword) {
+      String adminPassword,
+      ContainerReplica.Setup replicaSetup) {
     super(description);
     this.network = network;
     this.postgres = postgres;
@@ -102,6 +105,7 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     this.workDirectory = workDirectory;
     this.superuserPassword = superuserPassword;
     this.adminPassword = adminPassword;
+    this.replicaSetup = replicaSetup;
   }
 
   /**
@@ -215,7 +219,18 @@ public final class ContainerNeonStack extends AbstractNeonStack {
               pgbouncer,
               workDirectory,
               superuserPassword,
-              adminPassword);
+              adminPassword,
+              new ContainerReplica.Setup(
+                  docker,
+                  containers,
+                  images,
+                  network,
+                  postgres.getNetworkAliases().get(0),
+                  host,
+                  container -> withTlsUnchecked(container, tls),
+                  superuserPassword,
+                  pgbouncerIni(),
+                  PgBouncerConfig.authFile(secrets)));
       stack.awaitPooledLogin();
       if (LocalNeonStack.frontWanted()) {
         // The same front as the local provider's, in this JVM, before the published ports.
@@ -245,6 +260,22 @@ public final class ContainerNeonStack extends AbstractNeonStack {
   @Override
   protected String pooledSessionQuery() {
     return "SELECT inet_server_addr() IS NULL";
+  }
+
+  /** The container provider runs replicas: see {@link ContainerReplica}. */
+  @Override
+  public String replicaUnavailableReason() {
+    return null;
+  }
+
+  /**
+   * Starts the read replica: a standby container that takes {@code pg_basebackup -R} from the
+   * PostgreSQL container over the kit's network, its own PgBouncer container, and the front's route
+   * for its Neon host names.
+   */
+  @Override
+  protected ContainerReplica startReplica() {
+    return ContainerReplica.start(this, replicaSetup);
   }
 
   @Override
@@ -296,13 +327,17 @@ public final class ContainerNeonStack extends AbstractNeonStack {
     return Optional.ofNullable(front);
   }
 
-  /** Stops the front, removes both containers and the network, and deletes the temp files. */
+  /**
+   * Stops the front, removes the replica's containers (if one was started), both containers and the
+   * network, and deletes the temp files.
+   */
   @Override
   protected synchronized void stop() {
     NeonFront running = front;
     if (running != null) {
       running.close();
     }
+    stopReplica();
     stopQuietly(pgbouncer);
     stopQuietly(postgres);
     closeQuietly(network);
@@ -410,6 +445,15 @@ public final class ContainerNeonStack extends AbstractNeonStack {
             "",
             PoolerKind.configured().keepsPreparedStatements() ? MAX_PREPARED_STATEMENTS : 0)
         .render();
+  }
+
+  private static GenericContainer<?> withTlsUnchecked(
+      GenericContainer<?> container, TlsMaterial tls) {
+    try {
+      return withTls(container, tls);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static GenericContainer<?> withTls(GenericContainer<?> container, TlsMaterial tls)

@@ -68,10 +68,12 @@ final class ContainerReaper {
                   .withShowAll(true)
                   .withLabelFilter(List.of(KIT_LABEL))
                   .exec());
-      // PostgreSQL last: PgBouncer's container mounts its socket volume, removed with it.
+      // PostgreSQL last (the replica's too): PgBouncer's container mounts its socket volume,
+      // removed with it.
       containers.sort(
           Comparator.comparing(
-              (Container container) -> "postgres".equals(container.getLabels().get(KIT_LABEL))));
+              (Container container) ->
+                  String.valueOf(container.getLabels().get(KIT_LABEL)).endsWith("postgres")));
       for (Container container : containers) {
         if (isAbandoned(container.getLabels())) {
           try {

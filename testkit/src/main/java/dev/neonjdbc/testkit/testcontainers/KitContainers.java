@@ -1,13 +1,17 @@
 package dev.neonjdbc.testkit.testcontainers;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +61,19 @@ final class KitContainers {
    * A container of {@code image} on {@code network}, labelled as {@code kind}, running {@code
    * script} with {@code sh}, publishing {@code port}, its output appended to {@code log}.
    */
-  @SuppressWarnings("resource") // closed by the stack's stop()
   GenericContainer<?> container(
       String image, String kind, Network network, String script, int port, Path log) {
+    return container(image, kind, network, script, port, 0, log);
+  }
+
+  /**
+   * Like {@link #container(String, String, Network, String, int, Path)}, publishing {@code port} on
+   * {@code hostPort} of the loopback address (0: any free port), so that the container keeps its
+   * published port when it is stopped and started again. A remote engine picks the port.
+   */
+  @SuppressWarnings("resource") // closed by the stack's stop()
+  GenericContainer<?> container(
+      String image, String kind, Network network, String script, int port, int hostPort, Path log) {
     GenericContainer<?> container =
         new GenericContainer<>(image)
             .withImagePullPolicy(KitImages.neverPull(docker))
@@ -79,10 +93,54 @@ final class KitContainers {
                     hostConfig
                         .withPublishAllPorts(false)
                         .withPortBindings(
-                            new PortBinding(Ports.Binding.bindIp(LOOPBACK), ExposedPort.tcp(port)));
+                            new PortBinding(
+                                hostPort == 0
+                                    ? Ports.Binding.bindIp(LOOPBACK)
+                                    : Ports.Binding.bindIpAndPort(LOOPBACK, hostPort),
+                                ExposedPort.tcp(port)));
                   }
                 });
     return container;
+  }
+
+  /**
+   * Appends {@code container}'s output from now on to {@code log}, as {@link #container} does from
+   * its creation: for a container started again with {@code docker start}, whose first log stream
+   * ended when it stopped.
+   */
+  void followAgain(String containerId, Path log) {
+    Consumer<OutputFrame> sink = appendTo(log);
+    docker
+        .logContainerCmd(containerId)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(true)
+        .withSince((int) (System.currentTimeMillis() / 1000))
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                sink.accept(OutputFrame.forFrame(frame));
+              }
+
+              @Override
+              public void onComplete() {
+                sink.accept(OutputFrame.END);
+                super.onComplete();
+              }
+            });
+  }
+
+  /** A loopback port that was free a moment ago, for {@code hostPort}; 0 for a remote engine. */
+  int freeHostPort() {
+    if (!localEngine) {
+      return 0;
+    }
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free loopback port", e);
+    }
   }
 
   private static Consumer<OutputFrame> appendTo(Path log) {

@@ -3,11 +3,13 @@ package dev.neonjdbc.testkit.neon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackException;
+import dev.neonjdbc.testkit.ReplicaStack;
 import java.nio.file.Path;
 import java.sql.SQLFeatureNotSupportedException;
 import org.junit.jupiter.api.Test;
@@ -87,5 +89,58 @@ class NeonCloudStackTest {
     assertThrows(
         NeonStackException.class,
         () -> NeonCloudStack.fromUrl("mysql://u:p@ep-a.neon.tech/", LOGS));
+  }
+
+  @Test
+  void withoutAReplicaUrlTheBranchHasNoReplicaAndSaysWhichVariableWouldNameOne() {
+    NeonStack stack =
+        NeonCloudStack.fromUrls(
+            "postgresql://u:p@ep-a-1-pooler.c-2.us-east-1.aws.neon.tech/db", " ", LOGS);
+    assertTrue(stack.replica().isEmpty());
+    assertTrue(
+        stack.replicaUnavailableReason().contains(NeonCloudStack.REPLICA_URL_VARIABLE),
+        stack.replicaUnavailableReason());
+  }
+
+  @Test
+  void aReplicaUrlYieldsBothReplicaEndpointsWithTheBranchsLoginAndTls() {
+    NeonStack stack =
+        NeonCloudStack.fromUrls(
+            "postgresql://u:p@ep-a-1-pooler.c-2.us-east-1.aws.neon.tech/db",
+            "postgresql://u:p@ep-b-2.c-2.us-east-1.aws.neon.tech/db?sslmode=require",
+            LOGS);
+    assertNull(stack.replicaUnavailableReason());
+    ReplicaStack replica = stack.replica().orElseThrow();
+    assertSame(replica, stack.replica().orElseThrow());
+    assertEquals("ep-b-2-pooler.c-2.us-east-1.aws.neon.tech:5432", replica.pooledAddress());
+    assertEquals("ep-b-2.c-2.us-east-1.aws.neon.tech:5432", replica.directAddress());
+    assertEquals(
+        "jdbc:postgresql://ep-b-2-pooler.c-2.us-east-1.aws.neon.tech:5432/db?"
+            + stack.sslParameters(),
+        replica.pooledJdbcUrl());
+    assertEquals(
+        "postgresql://u:p@ep-b-2.c-2.us-east-1.aws.neon.tech:5432/db"
+            + "?sslmode=verify-full&sslrootcert=system",
+        replica.environment().get("REPLICA_DATABASE_URL_UNPOOLED"));
+    assertTrue(replica.frontPooledHostName().isEmpty());
+    assertTrue(replica.isRunning());
+    assertThrows(UnsupportedOperationException.class, replica::stop);
+    assertThrows(UnsupportedOperationException.class, replica::start);
+    assertTrue(replica.isRunning());
+  }
+
+  @Test
+  void aReplicaUrlThatNamesNoNeonEndpointIsRefusedWithoutEchoingThePassword() {
+    NeonStackException refused =
+        assertThrows(
+            NeonStackException.class,
+            () ->
+                NeonCloudStack.fromUrls(
+                    "postgresql://u:p@ep-a-1.c-2.us-east-1.aws.neon.tech/db",
+                    "postgresql://u:secret99@replica.example.com/db",
+                    LOGS));
+    assertTrue(
+        refused.getMessage().startsWith(NeonCloudStack.REPLICA_URL_VARIABLE), refused.getMessage());
+    assertFalse(refused.getMessage().contains("secret99"));
   }
 }
