@@ -6,6 +6,7 @@ import static dev.neonjdbc.datasource.Kit.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +89,8 @@ class ErrorStatesTest {
         Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       run(connection, "CREATE TABLE " + name + " (id int)");
-      terminate(scalar(connection, "select pg_backend_pid()"));
+      String terminatedPid = scalar(connection, "select pg_backend_pid()");
+      terminate(terminatedPid);
       SQLException terminated =
           assertThrows(
               SQLException.class, () -> run(connection, "INSERT INTO " + name + " VALUES (1)"));
@@ -100,7 +102,8 @@ class ErrorStatesTest {
       // connection held nothing else, so it goes on with a fresh direct session.
       connection.rollback();
       connection.setAutoCommit(true);
-      assertEquals("f", scalar(connection, "/* neon:direct */ select inet_server_addr() is null"));
+      String fresh = scalar(connection, "/* neon:direct */ select pg_backend_pid()");
+      assertNotEquals(terminatedPid, fresh, "a new direct backend");
     }
     try (Connection observer = stack.openDirect()) {
       assertEquals(
@@ -154,18 +157,38 @@ class ErrorStatesTest {
   }
 
   @Test
-  void badSettingsAre22023AtGetConnection() {
+  void badSettingsGivenByNameAre22023AtGetConnection() {
     try (NeonDataSource dataSource = kit.dataSource(unique("ds_bad_route"))) {
-      dataSource.setRoute("sideways");
+      dataSource.setProperty("route", "sideways");
       SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
       assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(error.getMessage().startsWith("Invalid value for 'route'"), error.getMessage());
       assertFalse(error.getMessage().contains(stack.password()));
     }
     try (NeonDataSource dataSource = kit.dataSource(unique("ds_bad_timeout"))) {
-      // HikariCP refuses a connection timeout under 250 ms when it creates the pool.
-      dataSource.setConnectionTimeout(100);
+      // HikariCP would refuse a connection timeout under 250 ms when it creates the pool; the
+      // data source refuses it when it is set, and reports it at the first connection.
+      dataSource.setProperty("connectionTimeout", "100");
+      assertThrows(IllegalArgumentException.class, () -> dataSource.setConnectionTimeout(100));
       SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
       assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(
+          error.getMessage().startsWith("Invalid value for 'connectionTimeout'"),
+          error.getMessage());
+      assertFalse(error.getMessage().contains(stack.password()));
+    }
+  }
+
+  @Test
+  void theUrlsOwnBadValueWinsOverAGoodSetterAndIs22023() throws SQLException {
+    try (NeonDataSource dataSource =
+        kit.dataSource(unique("ds_bad_url_value"), stack.neonJdbcUrl() + "&clientPooling=maybe")) {
+      dataSource.setClientPooling("on");
+      SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
+      assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(
+          error.getMessage().startsWith("Invalid value for 'clientPooling': 'maybe'"),
+          error.getMessage());
       assertFalse(error.getMessage().contains(stack.password()));
     }
   }
