@@ -32,6 +32,24 @@ class SetTimeValidationTest {
   }
 
   @Test
+  void everyDefaultIsValidAndComesBackAsItIs() {
+    for (DataSourceProperty property : DataSourceProperty.values()) {
+      if (property.getDefaultValue() != null) {
+        assertEquals(
+            property.getDefaultValue(),
+            property.validate(property.getDefaultValue()),
+            property.name());
+      }
+      assertEquals(
+          property,
+          DataSourceProperty.forName(property.getName().toUpperCase(java.util.Locale.ROOT)));
+      if (property.getAlias() != null) {
+        assertEquals(property, DataSourceProperty.forName(property.getAlias()));
+      }
+    }
+  }
+
+  @Test
   void numbersAreWholeAndAtLeastTheirMinimum() {
     assertRefused(
         ds -> ds.setDirectPoolMaximumSize(0), "directPoolMaximumSize", "'0'", "must be at least 1");
