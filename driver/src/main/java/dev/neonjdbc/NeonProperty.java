@@ -40,6 +40,7 @@ public enum NeonProperty {
 
   /** Port of the pooled endpoint. */
   POOLED_PORT(
+      ValueType.PORT,
       "pooledPort",
       null,
       "Port of the pooled endpoint. Defaults to the URL's port when only pooledHost is given."),
@@ -53,6 +54,7 @@ public enum NeonProperty {
 
   /** Port of the direct endpoint. */
   DIRECT_PORT(
+      ValueType.PORT,
       "directPort",
       null,
       "Port of the direct endpoint. Defaults to the URL's port when only directHost is given."),
@@ -168,6 +170,7 @@ public enum NeonProperty {
    * keeps waiting after the caller gave up) is not used.
    */
   LOGIN_TIMEOUT(
+      ValueType.SECONDS,
       "loginTimeout",
       null,
       "Seconds allowed to open one session: TCP, TLS and authentication, every retry included,"
@@ -193,16 +196,89 @@ public enum NeonProperty {
     }
   }
 
+  /** What kind of value a property takes, which decides how {@link #validate} checks it. */
+  public enum ValueType {
+    /** Any text (a host name, a URL template). */
+    TEXT,
+    /** One of {@link #getChoices()}, case-insensitive ({@code auto} among them where offered). */
+    CHOICE,
+    /** {@code true} or {@code false}, case-insensitive. */
+    BOOLEAN,
+    /** A TCP port, 1 to 65535. */
+    PORT,
+    /** A whole number of seconds, 0 or more; blank means unset. */
+    SECONDS
+  }
+
+  private final ValueType valueType;
   private final String name;
   private final String defaultValue;
   private final String description;
   private final String[] choices;
 
+  /**
+   * A property whose type follows from its choices: none is {@link ValueType#TEXT}, exactly {@code
+   * true, false} is {@link ValueType#BOOLEAN}, any other set is {@link ValueType#CHOICE}.
+   */
   NeonProperty(String name, String defaultValue, String description, String... choices) {
+    this(inferredType(choices), name, defaultValue, description, choices);
+  }
+
+  NeonProperty(
+      ValueType valueType,
+      String name,
+      String defaultValue,
+      String description,
+      String... choices) {
+    this.valueType = valueType;
     this.name = name;
     this.defaultValue = defaultValue;
     this.description = description;
     this.choices = choices;
+  }
+
+  private static ValueType inferredType(String[] choices) {
+    if (choices.length == 0) {
+      return ValueType.TEXT;
+    }
+    boolean trueFalse =
+        choices.length == 2 && choices[0].equals("true") && choices[1].equals("false");
+    return trueFalse ? ValueType.BOOLEAN : ValueType.CHOICE;
+  }
+
+  /** What kind of value the property takes. */
+  public ValueType getValueType() {
+    return valueType;
+  }
+
+  /**
+   * Checks one value as the typed getters will read it, for callers that take settings one at a
+   * time (a data source's setters) and want a bad value refused when it is set.
+   *
+   * @param value the value as given; {@code null} means unset
+   * @return the value as the getters read it (a choice in its declared spelling, a trimmed number),
+   *     or {@code null} when it leaves the property unset (null, or a blank number of seconds)
+   * @throws SQLException SQLState 22023 with the same message a URL with this value gets
+   */
+  public String validate(String value) throws SQLException {
+    if (value == null) {
+      return null;
+    }
+    Properties single = new Properties();
+    single.setProperty(name, value);
+    switch (valueType) {
+      case CHOICE:
+        return getChoice(single);
+      case BOOLEAN:
+        return Boolean.toString(getBoolean(single));
+      case PORT:
+        return Integer.toString(getPort(single));
+      case SECONDS:
+        Integer seconds = getSeconds(single);
+        return seconds == null ? null : Integer.toString(seconds);
+      default:
+        return value;
+    }
   }
 
   /** The key as written in a URL or {@link Properties}. */

@@ -3,24 +3,35 @@ package dev.neonjdbc.datasource;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.RoutingEvents;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters of one {@link NeonDataSource}; cheap to update from many threads. */
 final class Counters implements RoutingEvents {
-  private final LongAdder pooledStatements = new LongAdder();
-  private final LongAdder directStatements = new LongAdder();
-  private final LongAdder pooledConnects = new LongAdder();
-  private final LongAdder directConnects = new LongAdder();
+  private static final EndpointKind[] KINDS = EndpointKind.values();
+
+  // Indexed by EndpointKind.ordinal(): an array read is all the hot path pays.
+  private final LongAdder[] statements = adders();
+  private final LongAdder[] connects = adders();
   private final LongAdder pins = new LongAdder();
   private final LongAdder refusals = new LongAdder();
   private final LongAdder directBorrows = new LongAdder();
   private final LongAdder directBorrowNanos = new LongAdder();
   private final LongAccumulator maxDirectBorrowNanos = new LongAccumulator(Math::max, 0);
 
+  private static LongAdder[] adders() {
+    LongAdder[] adders = new LongAdder[KINDS.length];
+    for (int i = 0; i < adders.length; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
+  }
+
   @Override
   public void statementRouted(EndpointKind kind) {
-    (kind == EndpointKind.DIRECT ? directStatements : pooledStatements).increment();
+    statements[kind.ordinal()].increment();
   }
 
   @Override
@@ -34,7 +45,7 @@ final class Counters implements RoutingEvents {
   }
 
   void connected(EndpointKind kind) {
-    (kind == EndpointKind.DIRECT ? directConnects : pooledConnects).increment();
+    connects[kind.ordinal()].increment();
   }
 
   void directBorrowed() {
@@ -48,14 +59,20 @@ final class Counters implements RoutingEvents {
 
   NeonDataSourceStats snapshot() {
     return new NeonDataSourceStats(
-        pooledStatements.sum(),
-        directStatements.sum(),
-        pooledConnects.sum(),
-        directConnects.sum(),
+        sums(statements),
+        sums(connects),
         pins.sum(),
         refusals.sum(),
         directBorrows.sum(),
         Duration.ofNanos(directBorrowNanos.sum()),
         Duration.ofNanos(maxDirectBorrowNanos.get()));
+  }
+
+  private static Map<EndpointKind, Long> sums(LongAdder[] adders) {
+    Map<EndpointKind, Long> sums = new EnumMap<>(EndpointKind.class);
+    for (EndpointKind kind : KINDS) {
+      sums.put(kind, adders[kind.ordinal()].sum());
+    }
+    return sums;
   }
 }

@@ -3,12 +3,14 @@ package dev.neonjdbc.datasource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonjdbc.EndpointKind;
-import dev.neonjdbc.NeonProperty;
 import dev.neonjdbc.spi.NeonEndpoints;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,43 +27,42 @@ import org.slf4j.LoggerFactory;
 final class DataSourceRuntime implements NeonDataSourceMXBean {
   private static final Logger LOG = LoggerFactory.getLogger(DataSourceRuntime.class);
 
+  private static final EndpointKind[] KINDS = EndpointKind.values();
+
   private final String poolName;
-  private final String clientPooling;
+  private final ClientPooling clientPooling;
   private final NeonEndpoints endpoints;
   private final Counters counters = new Counters();
-  private final EndpointDataSource pooledEndpoint;
-  private final EndpointDataSource directEndpoint;
-  private final HikariDataSource pooledPool;
-  private final HikariDataSource directPool;
+  // One slot per endpoint kind; a kind without a pool has no entry in pools.
+  private final Map<EndpointKind, EndpointDataSource> endpointSources =
+      new EnumMap<>(EndpointKind.class);
+  private final Map<EndpointKind, HikariDataSource> pools = new EnumMap<>(EndpointKind.class);
   private final Set<LogicalSessions> unpooledHolders = ConcurrentHashMap.newKeySet();
   private final ObjectName objectName;
   private volatile boolean closed;
 
-  DataSourceRuntime(String url, Properties info, PoolSettings pools) throws SQLException {
-    NeonEndpoints resolved = NeonEndpoints.resolve(url, info);
-    this.poolName = pools.poolName();
-    this.clientPooling = NeonProperty.CLIENT_POOLING.getChoice(resolved.neonProperties());
-    this.endpoints = resolved;
-    this.pooledEndpoint = new EndpointDataSource(endpoints, EndpointKind.POOLED, counters);
-    this.directEndpoint = new EndpointDataSource(endpoints, EndpointKind.DIRECT, counters);
-    boolean poolDirect = !clientPooling.equals("off");
-    boolean poolPooled = clientPooling.equals("on");
-    this.directPool = poolDirect ? pools.directPool(directEndpoint) : null;
-    HikariDataSource pooled = null;
+  DataSourceRuntime(String url, Properties info, PoolSettings settings) throws SQLException {
+    this.endpoints = NeonEndpoints.resolve(url, info);
+    this.poolName = settings.poolName();
+    this.clientPooling = ClientPooling.of(endpoints.neonProperties());
+    for (EndpointKind kind : KINDS) {
+      endpointSources.put(kind, new EndpointDataSource(endpoints, kind, counters));
+    }
     try {
-      pooled = poolPooled ? pools.pooledPool(pooledEndpoint) : null;
-    } catch (RuntimeException e) {
-      if (directPool != null) {
-        directPool.close();
+      for (EndpointKind kind : KINDS) {
+        if (clientPooling.pools(kind)) {
+          pools.put(kind, settings.pool(endpointSources.get(kind)));
+        }
       }
+    } catch (RuntimeException e) {
+      pools.values().forEach(HikariDataSource::close);
       throw e;
     }
-    this.pooledPool = pooled;
-    this.objectName = pools.registerMbeans() ? register() : null;
+    this.objectName = settings.registerMbeans() ? register() : null;
     LOG.debug(
         "NeonDataSource {} started: clientPooling={}, {}",
         poolName,
-        clientPooling,
+        clientPooling.label(),
         endpoints.maskedUrl());
   }
 
@@ -93,12 +94,13 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
     }
   }
 
+  /** The pool of {@code kind}'s endpoint, or {@code null} when its sessions are not pooled. */
   HikariDataSource pool(EndpointKind kind) {
-    return kind == EndpointKind.DIRECT ? directPool : pooledPool;
+    return pools.get(kind);
   }
 
   EndpointDataSource endpoint(EndpointKind kind) {
-    return kind == EndpointKind.DIRECT ? directEndpoint : pooledEndpoint;
+    return endpointSources.get(kind);
   }
 
   Counters counters() {
@@ -142,11 +144,13 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
             ? ""
             : " (" + bean.getActiveConnections() + " of " + pool.getMaximumPoolSize() + " in use)";
     String advice =
-        kind == EndpointKind.DIRECT
-            ? " Pinned connections (LISTEN, temporary tables, session SET) and open direct"
-                + " transactions hold their direct session until they end: close them sooner, or"
-                + " raise directPoolMaximumSize."
-            : " Close connections sooner, or raise pooledPoolMaximumSize.";
+        (kind == EndpointKind.DIRECT
+                ? " Pinned connections (LISTEN, temporary tables, session SET) and open direct"
+                    + " transactions hold their direct session until they end: close them sooner,"
+                    + " or raise "
+                : " Close connections sooner, or raise ")
+            + DataSourceProperty.maximumSize(kind).getName()
+            + ".";
     return new SQLTransientConnectionException(
         "No "
             + kind.label()
@@ -164,12 +168,10 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
         e);
   }
 
-  HikariPoolMXBean directPoolMXBean() {
-    return directPool == null ? null : directPool.getHikariPoolMXBean();
-  }
-
-  HikariPoolMXBean pooledPoolMXBean() {
-    return pooledPool == null ? null : pooledPool.getHikariPoolMXBean();
+  /** HikariCP's view of the pool of {@code kind}'s endpoint, or {@code null} without one. */
+  HikariPoolMXBean poolMXBean(EndpointKind kind) {
+    HikariDataSource pool = pools.get(kind);
+    return pool == null ? null : pool.getHikariPoolMXBean();
   }
 
   NeonDataSourceStats stats() {
@@ -190,19 +192,14 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
       sessions.closeUnpooled();
     }
     unpooledHolders.clear();
-    if (directPool != null) {
-      directPool.close();
-    }
-    if (pooledPool != null) {
-      pooledPool.close();
-    }
+    pools.values().forEach(HikariDataSource::close);
   }
 
   // ---- NeonDataSourceMXBean ------------------------------------------------------------------
 
   @Override
   public String getClientPooling() {
-    return clientPooling;
+    return clientPooling.label();
   }
 
   @Override
@@ -252,17 +249,37 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
 
   @Override
   public int getActiveDirectSessions() {
-    HikariPoolMXBean bean = directPoolMXBean();
+    HikariPoolMXBean bean = poolMXBean(EndpointKind.DIRECT);
     return bean == null ? 0 : bean.getActiveConnections();
   }
 
   @Override
   public int getIdleDirectSessions() {
-    HikariPoolMXBean bean = directPoolMXBean();
+    HikariPoolMXBean bean = poolMXBean(EndpointKind.DIRECT);
     return bean == null ? 0 : bean.getIdleConnections();
   }
 
+  @Override
+  public Map<String, Long> getStatementsByEndpoint() {
+    return byLabel(stats().statements());
+  }
+
+  @Override
+  public Map<String, Long> getConnectsByEndpoint() {
+    return byLabel(stats().connects());
+  }
+
+  private static Map<String, Long> byLabel(Map<EndpointKind, Long> counts) {
+    Map<String, Long> byLabel = new LinkedHashMap<>();
+    counts.forEach((kind, count) -> byLabel.put(kind.label(), count));
+    return byLabel;
+  }
+
   String clientPooling() {
-    return clientPooling;
+    return clientPooling.label();
+  }
+
+  String poolName() {
+    return poolName;
   }
 }

@@ -100,10 +100,12 @@ final class LogicalSessions implements SessionSource {
   }
 
   private void forget(EndpointKind kind) {
-    boolean holdsAny;
+    boolean holdsAny = false;
     synchronized (this) {
       unpooled[kind.ordinal()] = null;
-      holdsAny = unpooled[0] != null || unpooled[1] != null;
+      for (Connection session : unpooled) {
+        holdsAny |= session != null;
+      }
     }
     if (!holdsAny) {
       runtime.untrack(this);

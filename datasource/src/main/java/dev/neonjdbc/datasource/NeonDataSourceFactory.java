@@ -20,7 +20,10 @@ import javax.naming.spi.ObjectFactory;
  * }</pre>
  *
  * <p>Every address of the reference is set with {@link NeonDataSource#setProperty}; the container's
- * own attributes ({@code auth}, {@code type}, {@code factory}, …) are skipped.
+ * own attributes ({@code auth}, {@code type}, {@code factory}, …) are skipped. The names are those
+ * of {@link DataSourceProperty} and {@link dev.neonjdbc.NeonProperty}; any other is a pgJDBC key. A
+ * bad value does not fail the lookup: the data source's first {@code getConnection()} reports it
+ * (SQLState 22023), as it would a bad value in the URL.
  */
 public class NeonDataSourceFactory implements ObjectFactory {
   private static final Set<String> CONTAINER_ATTRIBUTES =

@@ -1,9 +1,15 @@
 package dev.neonjdbc.datasource;
 
+import java.util.Map;
+
 /**
  * The counters of a {@link NeonDataSource} over JMX, registered as {@code
  * dev.neonjdbc:type=NeonDataSource,name=POOL_NAME} while the data source runs. HikariCP registers
  * its own {@code com.zaxxer.hikari:type=Pool (POOL_NAME-direct)} for the direct pool.
+ *
+ * <p>The per-endpoint attributes ({@code StatementsByEndpoint}, {@code ConnectsByEndpoint}) list
+ * every endpoint kind by its label; {@code PooledStatements}, {@code DirectStatements} and the
+ * other named ones read the same counters.
  */
 public interface NeonDataSourceMXBean {
   /** The client pooling policy in effect: auto, on or off. */
@@ -41,4 +47,10 @@ public interface NeonDataSourceMXBean {
 
   /** Idle direct sessions in the pool now (0 without a direct pool). */
   int getIdleDirectSessions();
+
+  /** Statements that ran, per endpoint kind label ({@code pooled}, {@code direct}, …). */
+  Map<String, Long> getStatementsByEndpoint();
+
+  /** Physical sessions opened, per endpoint kind label. */
+  Map<String, Long> getConnectsByEndpoint();
 }

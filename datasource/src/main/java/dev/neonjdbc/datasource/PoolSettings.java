@@ -3,13 +3,14 @@ package dev.neonjdbc.datasource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
-import java.util.concurrent.TimeUnit;
+import dev.neonjdbc.EndpointKind;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HikariCP settings of a {@link NeonDataSource}'s pools, with the defaults that suit each
- * endpoint: a small direct pool that holds nothing while idle, and (with {@code clientPooling=on})
- * a pooled-endpoint pool with a short idle timeout.
+ * The HikariCP settings of a {@link NeonDataSource}'s pools, read from {@link DataSourceProperty}
+ * when it starts, with the defaults that suit each endpoint: a small direct pool that holds nothing
+ * while idle, and (with {@code clientPooling=on}) a pooled-endpoint pool with a short idle timeout.
  *
  * <p>After a suspend (every backend of the compute ended) the pools recover by validating, not by a
  * sweep: HikariCP checks a session that has been idle for more than half a second before it lends
@@ -23,61 +24,55 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PoolSettings {
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
-  String poolName;
-  int directMaximumSize = 4;
-  long directIdleTimeoutMillis = TimeUnit.SECONDS.toMillis(60);
-  int pooledMaximumSize = 10;
-  long pooledIdleTimeoutMillis = TimeUnit.SECONDS.toMillis(30);
-  long connectionTimeoutMillis = TimeUnit.SECONDS.toMillis(10);
-  long maxLifetimeMillis = TimeUnit.MINUTES.toMillis(30);
-  long validationTimeoutMillis = TimeUnit.SECONDS.toMillis(5);
-  boolean registerMbeans = true;
-  Object metricRegistry;
-  MetricsTrackerFactory metricsTrackerFactory;
+  private final Properties settings;
+  private final String poolName;
+  private final Object metricRegistry;
+  private final MetricsTrackerFactory metricsTrackerFactory;
 
-  /** The pool name, chosen now if none was set. */
+  /** The pool settings as they stand when the data source starts. */
+  PoolSettings(DataSourceSettings configured) {
+    this.settings = configured.ownSettings();
+    String name = DataSourceProperty.POOL_NAME.get(settings);
+    this.poolName = name != null ? name : "neon-" + POOL_NUMBER.incrementAndGet();
+    this.metricRegistry = configured.getObject(DataSourceProperty.METRIC_REGISTRY);
+    this.metricsTrackerFactory =
+        (MetricsTrackerFactory) configured.getObject(DataSourceProperty.METRICS_TRACKER_FACTORY);
+  }
+
+  /** The pool name: as set, else {@code neon-N}. */
   String poolName() {
-    if (poolName == null) {
-      poolName = "neon-" + POOL_NUMBER.incrementAndGet();
-    }
     return poolName;
   }
 
   boolean registerMbeans() {
-    return registerMbeans;
+    return DataSourceProperty.REGISTER_MBEANS.getBoolean(settings);
   }
 
-  HikariDataSource directPool(EndpointDataSource endpoint) {
-    return new HikariDataSource(
-        config(endpoint, "-direct", directMaximumSize, directIdleTimeoutMillis));
-  }
-
-  HikariDataSource pooledPool(EndpointDataSource endpoint) {
-    return new HikariDataSource(
-        config(endpoint, "-pooled", pooledMaximumSize, pooledIdleTimeoutMillis));
-  }
-
-  private HikariConfig config(
-      EndpointDataSource endpoint, String suffix, int maximumSize, long idleTimeoutMillis) {
+  /** A new pool of sessions of {@code endpoint}, named {@code POOL_NAME-KIND}. */
+  HikariDataSource pool(EndpointDataSource endpoint) {
+    EndpointKind kind = endpoint.kind();
     HikariConfig config = new HikariConfig();
-    config.setPoolName(poolName() + suffix);
+    config.setPoolName(poolName + "-" + kind.label());
     config.setDataSource(endpoint);
-    config.setMaximumPoolSize(maximumSize);
+    config.setMaximumPoolSize(DataSourceProperty.maximumSize(kind).getInt(settings));
     // Nothing is opened before it is needed, and idle sessions go away: an idle application
     // holds no server session (and lets a Neon compute scale to zero).
     config.setMinimumIdle(0);
-    config.setIdleTimeout(idleTimeoutMillis);
+    config.setIdleTimeout(DataSourceProperty.idleTimeout(kind).getMillis(settings));
     config.setInitializationFailTimeout(-1);
-    config.setConnectionTimeout(connectionTimeoutMillis);
-    config.setMaxLifetime(maxLifetimeMillis);
-    config.setValidationTimeout(Math.min(validationTimeoutMillis, connectionTimeoutMillis));
+    long connectionTimeout = DataSourceProperty.CONNECTION_TIMEOUT.getMillis(settings);
+    config.setConnectionTimeout(connectionTimeout);
+    config.setMaxLifetime(DataSourceProperty.MAX_LIFETIME.getMillis(settings));
+    // HikariCP shortens a longer validation to the connection timeout, with a warning.
+    config.setValidationTimeout(
+        Math.min(DataSourceProperty.VALIDATION_TIMEOUT.getMillis(settings), connectionTimeout));
     config.setAutoCommit(true);
-    config.setRegisterMbeans(registerMbeans);
+    config.setRegisterMbeans(registerMbeans());
     if (metricsTrackerFactory != null) {
       config.setMetricsTrackerFactory(metricsTrackerFactory);
     } else if (metricRegistry != null) {
       config.setMetricRegistry(metricRegistry);
     }
-    return config;
+    return new HikariDataSource(config);
   }
 }

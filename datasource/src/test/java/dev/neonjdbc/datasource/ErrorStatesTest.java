@@ -157,18 +157,38 @@ class ErrorStatesTest {
   }
 
   @Test
-  void badSettingsAre22023AtGetConnection() {
+  void badSettingsGivenByNameAre22023AtGetConnection() {
     try (NeonDataSource dataSource = kit.dataSource(unique("ds_bad_route"))) {
-      dataSource.setRoute("sideways");
+      dataSource.setProperty("route", "sideways");
       SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
       assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(error.getMessage().startsWith("Invalid value for 'route'"), error.getMessage());
       assertFalse(error.getMessage().contains(stack.password()));
     }
     try (NeonDataSource dataSource = kit.dataSource(unique("ds_bad_timeout"))) {
-      // HikariCP refuses a connection timeout under 250 ms when it creates the pool.
-      dataSource.setConnectionTimeout(100);
+      // HikariCP would refuse a connection timeout under 250 ms when it creates the pool; the
+      // data source refuses it when it is set, and reports it at the first connection.
+      dataSource.setProperty("connectionTimeout", "100");
+      assertThrows(IllegalArgumentException.class, () -> dataSource.setConnectionTimeout(100));
       SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
       assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(
+          error.getMessage().startsWith("Invalid value for 'connectionTimeout'"),
+          error.getMessage());
+      assertFalse(error.getMessage().contains(stack.password()));
+    }
+  }
+
+  @Test
+  void theUrlsOwnBadValueWinsOverAGoodSetterAndIs22023() throws SQLException {
+    try (NeonDataSource dataSource =
+        kit.dataSource(unique("ds_bad_url_value"), stack.neonJdbcUrl() + "&clientPooling=maybe")) {
+      dataSource.setClientPooling("on");
+      SQLException error = assertThrows(SQLException.class, dataSource::getConnection);
+      assertEquals("22023", error.getSQLState(), error.getMessage());
+      assertTrue(
+          error.getMessage().startsWith("Invalid value for 'clientPooling': 'maybe'"),
+          error.getMessage());
       assertFalse(error.getMessage().contains(stack.password()));
     }
   }

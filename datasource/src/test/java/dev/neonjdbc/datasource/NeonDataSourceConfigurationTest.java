@@ -2,6 +2,7 @@ package dev.neonjdbc.datasource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,34 +67,114 @@ class NeonDataSourceConfigurationTest {
     return null;
   }
 
+  /** A valid value of each data source setting, by its bean setter's parameter type. */
+  private static Object sampleFor(DataSourceProperty property) {
+    return switch (property.getType()) {
+      case COUNT -> 7;
+      case DURATION -> 45_000L;
+      case BOOLEAN -> false;
+      case URL -> "jdbc:neon://pgbouncer.internal:6432/app";
+      default -> "sample-" + property.getName();
+    };
+  }
+
   @Test
-  void jndiReferenceRoundTripsThroughTheFactory() throws Exception {
-    NeonDataSource original = new NeonDataSource("jdbc:neon://pgbouncer.internal:6432/app");
-    original.setUser("alex");
-    original.setPassword("s3cret");
-    original.setDirectHost("db.internal");
-    original.setDirectPort(5432);
-    original.setClientPooling("on");
-    original.setDirectPoolMaximumSize(2);
-    original.setPoolName("jndi-pool");
-    original.addDataSourceProperty("ApplicationName", "jndi-app");
+  void everyDataSourceSettingHasABeanSetterAndGetter() throws Exception {
+    for (DataSourceProperty property : DataSourceProperty.values()) {
+      String name = property.getName();
+      String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+      Method setter = findSetter("set" + suffix);
+      assertNotNull(setter, "NeonDataSource lacks set" + suffix);
+      Method getter = findGetter(suffix);
+      assertNotNull(getter, "NeonDataSource lacks a getter for " + name);
+      NeonDataSource dataSource = new NeonDataSource();
+      if (property.getType() == DataSourceProperty.ValueType.OBJECT) {
+        assertNull(getter.invoke(dataSource), name);
+        continue;
+      }
+      Object sample = sampleFor(property);
+      Class<?> expectedType =
+          switch (property.getType()) {
+            case COUNT -> int.class;
+            case DURATION -> long.class;
+            case BOOLEAN -> boolean.class;
+            default -> String.class;
+          };
+      assertEquals(expectedType, setter.getParameterTypes()[0], name);
+      setter.invoke(dataSource, sample);
+      assertEquals(String.valueOf(sample), dataSource.setting(property), name);
+      assertEquals(sample, getter.invoke(dataSource), name);
+    }
+  }
+
+  /**
+   * Every setting, given as text to {@code setProperty}, travels through a JNDI reference and the
+   * factory into an equal data source, and reads back through the bean getters.
+   */
+  @Test
+  void everySettingRoundTripsThroughAJndiReference() throws Exception {
+    NeonDataSource original = new NeonDataSource();
+    for (DataSourceProperty property : DataSourceProperty.values()) {
+      if (property.getType() != DataSourceProperty.ValueType.OBJECT) {
+        original.setProperty(property.getName(), textSampleFor(property));
+      }
+    }
+    for (NeonProperty property : NeonProperty.values()) {
+      original.setProperty(property.getName(), textSampleFor(property));
+    }
+    original.setProperty("ApplicationName", "jndi-app");
+    original.setProperty("driverClassName", "dev.neonjdbc.Driver");
 
     Reference reference = original.getReference();
     reference.add(new StringRefAddr("auth", "Container")); // as Tomcat adds it
     NeonDataSource copy =
         (NeonDataSource) new NeonDataSourceFactory().getObjectInstance(reference, null, null, null);
 
-    assertEquals(original.getUrl(), copy.getUrl());
-    assertEquals("alex", copy.getUser());
-    assertEquals("s3cret", copy.getPassword());
-    assertEquals("db.internal", copy.getDirectHost());
-    assertEquals(5432, copy.getDirectPort());
-    assertEquals("on", copy.getClientPooling());
-    assertEquals(2, copy.getDirectPoolMaximumSize());
-    assertEquals("jndi-pool", copy.getPoolName());
+    for (DataSourceProperty property : DataSourceProperty.values()) {
+      if (property.getType() != DataSourceProperty.ValueType.OBJECT) {
+        assertNotEquals(property.getDefaultValue(), original.setting(property), property.name());
+        assertEquals(original.setting(property), copy.setting(property), property.name());
+        Method getter = findGetter(beanSuffix(property.getName()));
+        assertEquals(getter.invoke(original), getter.invoke(copy), property.name());
+      }
+    }
+    for (NeonProperty property : NeonProperty.values()) {
+      assertNotEquals(property.getDefaultValue(), original.neon(property), property.name());
+      assertEquals(original.neon(property), copy.neon(property), property.name());
+      Method getter = findGetter(beanSuffix(property.getName()));
+      assertEquals(getter.invoke(original), getter.invoke(copy), property.name());
+    }
     Properties expected = new Properties();
     expected.setProperty("ApplicationName", "jndi-app");
     assertEquals(expected, copy.getDataSourceProperties());
+    assertEquals("s3cret-password", copy.getPassword());
+    assertEquals("jdbc:neon://pgbouncer.internal:6432/app", copy.getUrl());
+  }
+
+  /** A valid value, not the default, written as text configuration would give it. */
+  private static String textSampleFor(DataSourceProperty property) {
+    return switch (property.getType()) {
+      case COUNT -> "7";
+      case DURATION -> "45s";
+      case BOOLEAN -> "FALSE";
+      case URL -> "jdbc:neon://pgbouncer.internal:6432/app";
+      case SECRET -> "s3cret-password";
+      default -> "sample-" + property.getName();
+    };
+  }
+
+  private static String textSampleFor(NeonProperty property) {
+    return switch (property.getValueType()) {
+      case PORT -> "6543";
+      case SECONDS -> "17";
+      case BOOLEAN -> "true".equals(property.getDefaultValue()) ? "false" : "TRUE";
+      case CHOICE -> property.getChoices()[property.getChoices().length - 1];
+      case TEXT -> "example.internal";
+    };
+  }
+
+  private static String beanSuffix(String name) {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 
   @Test
@@ -125,12 +206,11 @@ class NeonDataSourceConfigurationTest {
   }
 
   @Test
-  void badPoolSettingsNameTheProperty() {
+  void aStartedDataSourceRefusesChangesAndKeepsItsChosenPoolName() {
     NeonDataSource dataSource = new NeonDataSource();
-    IllegalArgumentException error =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> dataSource.setProperty("directPoolMaximumSize", "many"));
-    assertTrue(error.getMessage().contains("directPoolMaximumSize"), error.getMessage());
+    assertNull(dataSource.getPoolName());
+    dataSource.close();
+    assertThrows(IllegalStateException.class, () -> dataSource.setDirectPoolMaximumSize(2));
+    assertThrows(IllegalStateException.class, () -> dataSource.setProperty("route", "direct"));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
 import java.lang.management.ManagementFactory;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.Test;
 
 /** Counters through stats() and JMX, HikariCP's MBean for the direct pool. */
@@ -55,7 +57,22 @@ class StatsAndJmxTest {
       assertEquals(3, stats.directBorrows());
       assertTrue(stats.maxDirectBorrowTime().toNanos() > 0);
 
+      assertEquals(3, stats.statements(EndpointKind.DIRECT));
+      assertEquals(2, stats.statements(EndpointKind.POOLED));
+      assertEquals(1, stats.connects(EndpointKind.DIRECT));
+      for (EndpointKind kind : EndpointKind.values()) {
+        assertEquals(stats.statements(kind), stats.statements().get(kind), kind.label());
+      }
+
       assertEquals(3L, server.getAttribute(ours, "DirectStatements"));
+      assertEquals(2L, server.getAttribute(ours, "PooledStatements"));
+      assertEquals(1L, server.getAttribute(ours, "PooledConnects"));
+      TabularData byEndpoint = (TabularData) server.getAttribute(ours, "StatementsByEndpoint");
+      assertEquals(EndpointKind.values().length, byEndpoint.size());
+      assertEquals(3L, byEndpoint.get(new Object[] {"direct"}).get("value"));
+      assertEquals(2L, byEndpoint.get(new Object[] {"pooled"}).get("value"));
+      TabularData connects = (TabularData) server.getAttribute(ours, "ConnectsByEndpoint");
+      assertEquals(1L, connects.get(new Object[] {"direct"}).get("value"));
       assertEquals(1L, server.getAttribute(ours, "Pins"));
       assertEquals("auto", server.getAttribute(ours, "ClientPooling"));
       assertEquals(0, server.getAttribute(hikari, "ActiveConnections"));
