@@ -1,7 +1,6 @@
 package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
-import dev.neonjdbc.internal.config.RouteMode;
 import dev.neonjdbc.spi.RoutingEvents;
 import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Physical sessions come from a {@link SessionSource} ({@link PhysicalSessions}). The driver's
  * opens them on first need and closes them on close; a data source's may lend the direct session
- * per statement, in which case the router gives it back as soon as no pin, no transaction and no
- * open result needs it (see {@link #idleLentSession()}).
+ * per statement, in which case the logical connection gives it back as soon as no pin, no
+ * transaction ({@link #holdsDirect}) and no open result needs it.
  */
 public final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -62,16 +61,23 @@ public final class Router {
    * and reporting to {@code events}.
    */
   public Router(PhysicalConnector connector, SessionSource source, RoutingEvents events) {
+    this(RouterOptions.of(connector), RouterSessionSource.overPgJdbc(source), events);
+  }
+
+  /**
+   * A router with {@code options}, taking its sessions from {@code source} and asking it about
+   * them, and reporting to {@code events}: the seam the router's unit tests use.
+   */
+  Router(RouterOptions options, RouterSessionSource source, RoutingEvents events) {
     this.events = events;
-    RouteMode mode = connector.settings().routeMode();
-    this.routing = mode == RouteMode.AUTO && connector.settings().hasBothEndpoints();
+    this.routing = options.routing();
     // Without per-statement routing there is no transaction tracking to tell when a lent session
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
-    this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
+    this.forcedEndpoint = options.forcedEndpoint();
     this.sessions = new PhysicalSessions(source);
     this.state = new SessionStateCarrier(sessions, routing);
-    this.pin = new Pin(sessions, state, events, routing && connector.startupStateForcesPin());
+    this.pin = new Pin(sessions, state, events, routing && options.pinnedAtStartup());
   }
 
   /** Whether statements are routed one by one. */
@@ -153,8 +159,7 @@ public final class Router {
         && !StatementKeywords.mayReleasePinnedState(sql)) {
       pin.endIfNothingHeld(); // else the check follows the statement
     }
-    ownerFailedBefore =
-        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    ownerFailedBefore = transactionOwner != null && sessions.transactionFailed(transactionOwner);
     Connection target;
     if (transactionOwner != null) {
       if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
@@ -224,7 +229,7 @@ public final class Router {
       return;
     }
     state.statementRan(physical);
-    boolean inTransaction = PhysicalSessions.inTransaction(physical);
+    boolean inTransaction = sessions.inTransaction(physical);
     boolean ended = !inTransaction && transactionOwner == physical;
     if (inTransaction) {
       transactionOwner = physical;
@@ -243,7 +248,7 @@ public final class Router {
       pin.end();
       state.directSessionDiscarded();
     }
-    if (route.changesParameters() && !PhysicalSessions.transactionFailed(physical)) {
+    if (route.changesParameters() && !sessions.transactionFailed(physical)) {
       state.recordParameters(physical, inTransaction, currentSession, pin.isPinned());
     }
     state.resetRoleIfDue(physical, inTransaction);
@@ -309,7 +314,7 @@ public final class Router {
         pooledTransactionStays
             ? ServerChecks.MoveCheck.refused(
                 "it has sent a NOTIFY, set a savepoint or deferred constraints, which would be lost")
-            : ServerChecks.mayMove(pooled, state.parameters());
+            : sessions.moveCheck(pooled, state.parameters());
     if (!check.movable()) {
       if (refuseIfNot && currentSql != null && check.setsLoginRole(currentSql)) {
         // SET ROLE back to the login's own role (Flyway restores its original role this way, in
@@ -385,8 +390,7 @@ public final class Router {
       return;
     }
     // pgJDBC commits when auto-commit is switched on; the server rolls a failed transaction back.
-    boolean failed =
-        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    boolean failed = transactionOwner != null && sessions.transactionFailed(transactionOwner);
     sessions.setAutoCommit(value);
     if (transactionOwner != null) {
       state.transactionEnded(transactionOwner, !failed);
@@ -402,7 +406,7 @@ public final class Router {
     Connection owner = transactionToEnd();
     if (owner != null) {
       // A failed transaction's COMMIT is a rollback on the server: its SETs are gone there too.
-      boolean committed = !PhysicalSessions.transactionFailed(owner);
+      boolean committed = !sessions.transactionFailed(owner);
       try {
         owner.commit();
       } catch (SQLException e) {
@@ -619,30 +623,30 @@ public final class Router {
     }
   }
 
-  // ---- lending -----------------------------------------------------------------------------
+  // ---- lending (see the data source's SessionSource.lendsPerStatement) ----------------------
 
   /**
-   * The direct session if it is lent per statement and nothing holds it any more (no pin, no
-   * transaction on it), else {@code null}. The caller gives it back with {@link #releaseLent} once
-   * no open result needs it.
+   * Whether the direct session is lent per statement: the caller gives it back ({@link
+   * #giveBackDirect}) whenever {@link #holdsDirect} says nothing here holds it and no open result
+   * needs it.
    */
-  public Connection idleLentSession() {
+  public boolean lendsDirectPerStatement() {
+    return lendsDirect;
+  }
+
+  /** Whether a pin or the open transaction holds the direct session. */
+  public boolean holdsDirect() {
     Connection direct = sessions.get(EndpointKind.DIRECT);
-    if (lendsDirect && direct != null && !pin.isPinned() && transactionOwner != direct) {
-      return direct;
-    }
-    return null;
+    return pin.isPinned() || (transactionOwner != null && transactionOwner == direct);
   }
 
-  /** The direct session if it is open and lent per statement, else {@code null}. */
-  public Connection lentDirectSession() {
-    return lendsDirect ? sessions.get(EndpointKind.DIRECT) : null;
-  }
-
-  /** Gives back the session {@link #idleLentSession()} returned. */
-  public void releaseLent(Connection session) throws SQLException {
-    if (session != sessions.get(EndpointKind.DIRECT)) {
-      throw new IllegalStateException("not the lent direct session");
+  /**
+   * Gives the open direct session back to its source, with whether state was placed on it; the next
+   * statement that needs direct takes another.
+   */
+  public void giveBackDirect() throws SQLException {
+    if (sessions.get(EndpointKind.DIRECT) == null || holdsDirect()) {
+      throw new IllegalStateException("the direct session is not free to give back");
     }
     state.directGivenBack();
     sessions.release(EndpointKind.DIRECT);
