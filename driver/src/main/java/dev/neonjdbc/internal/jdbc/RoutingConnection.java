@@ -119,7 +119,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
               + " pooled session when a statement needs it",
           pooledFailure.getSQLState());
       // A lent direct session goes back to its pool until a statement needs it.
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -166,7 +166,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     released(lease.resultsClosed(statement));
   }
 
-  private void releaseIdleSession() throws SQLException {
+  private void giveBackLentSession() throws SQLException {
     released(lease.giveBackIfIdle());
   }
 
@@ -289,7 +289,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     routed(() -> router.setAutoCommit(autoCommit));
-    releaseIdleSession();
+    giveBackLentSession();
   }
 
   @Override
@@ -304,7 +304,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     try {
       routed(() -> router.commit());
     } finally {
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -314,7 +314,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     try {
       routed(() -> router.rollback());
     } finally {
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -367,7 +367,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
       throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -516,7 +516,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   public void endRequest() throws SQLException {
     checkOpen();
     routed(() -> router.endRequest());
-    releaseIdleSession();
+    giveBackLentSession();
   }
 
   @Override

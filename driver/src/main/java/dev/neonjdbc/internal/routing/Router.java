@@ -46,15 +46,12 @@ public final class Router {
   private final SessionStateCarrier state;
   private final Pin pin;
 
-  private Connection transactionOwner;
+  private final OpenTransaction transaction;
+
   // The statement being routed: endStatement needs its text, never kept past it.
   private String currentSql;
-  // The open pooled transaction holds what a move would lose (a NOTIFY, a savepoint).
-  private boolean pooledTransactionStays;
   // What the session-parameter statement being routed sets, or null for any other statement.
   private SessionStatement currentSession;
-  // Whether the transaction the statement runs in had already failed (its COMMIT rolls back).
-  private boolean ownerFailedBefore;
 
   /**
    * A router over the endpoints {@code connector} knows, taking its sessions from {@code source}
@@ -78,6 +75,7 @@ public final class Router {
     this.sessions = new PhysicalSessions(source);
     this.state = new SessionStateCarrier(sessions, routing);
     this.pin = new Pin(sessions, state, events, routing && options.pinnedAtStartup());
+    this.transaction = new OpenTransaction(sessions, state);
   }
 
   /** Whether statements are routed one by one. */
@@ -121,8 +119,8 @@ public final class Router {
     if (!routing) {
       return forcedEndpoint;
     }
-    if (transactionOwner != null) {
-      return sessions.kindOf(transactionOwner);
+    if (transaction.isOpen()) {
+      return sessions.kindOf(transaction.owner());
     }
     return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
@@ -153,22 +151,22 @@ public final class Router {
       pinsForGood = currentSession.pinsForGood();
     }
     boolean autoCommit = sessions.autoCommit();
-    boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
-    if (transactionOwner == null
+    boolean adopted = !transaction.isOpen() && !autoCommit && transaction.adopt();
+    if (!transaction.isOpen()
         && pin.isCheckDue()
         && !StatementKeywords.mayReleasePinnedState(sql)) {
       pin.endIfNothingHeld(); // else the check follows the statement
     }
-    ownerFailedBefore = transactionOwner != null && sessions.transactionFailed(transactionOwner);
+    transaction.statementStarting();
     Connection target;
-    if (transactionOwner != null) {
-      if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
+    if (transaction.isOpen()) {
+      if (adopted && transaction.isOn(EndpointKind.POOLED)) {
         // Give it the logical session state, as if the router had begun it. After a query the
         // server refuses the isolation level: an error rather than a transaction that silently
         // runs without it.
-        startPooledTransaction(transactionOwner);
+        transaction.startPooled(transaction.owner());
       }
-      if (transactionOwner == sessions.get(EndpointKind.POOLED)
+      if (transaction.isOn(EndpointKind.POOLED)
           && route != Route.POOLED
           && !carried
           && !moveToDirect(route != Route.DIRECT)) {
@@ -176,14 +174,14 @@ public final class Router {
         events.statementRouted(EndpointKind.POOLED);
         return sessions.get(EndpointKind.POOLED);
       }
-      target = transactionOwner;
+      target = transaction.owner();
       if (route == Route.PIN) {
         pinFor(sql, pinsForGood);
       }
     } else if (carried && !pin.isPinned() && !autoCommit) {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
       target = physical(EndpointKind.POOLED);
-      startPooledTransaction(target);
+      transaction.startPooled(target);
     } else if (pin.isPinned()
         || route != Route.POOLED
         || (autoCommit && state.hasStateToCarry() && StatementKeywords.mayCommitInside(sql))) {
@@ -199,7 +197,7 @@ public final class Router {
           // SET TRANSACTION must come first in its transaction: the parameters follow it.
           state.carryAfterStatement();
         } else {
-          startPooledTransaction(target);
+          transaction.startPooled(target);
         }
       } else if (state.hasStateToCarry()) {
         state.carryIntoAutoCommitStatement(target, sql);
@@ -230,19 +228,7 @@ public final class Router {
     }
     state.statementRan(physical);
     boolean inTransaction = sessions.inTransaction(physical);
-    boolean ended = !inTransaction && transactionOwner == physical;
-    if (inTransaction) {
-      transactionOwner = physical;
-      if (physical == sessions.get(EndpointKind.POOLED)
-          && !pooledTransactionStays
-          && sql != null
-          && StatementKeywords.keepsTransactionOnPooler(sql)) {
-        pooledTransactionStays = true;
-      }
-    } else if (ended) {
-      transactionOwner = null;
-      pooledTransactionStays = false;
-    }
+    boolean ended = transaction.statementRan(physical, inTransaction, sql);
     if (route == Route.UNPIN && physical == sessions.get(EndpointKind.DIRECT) && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
       pin.end();
@@ -253,8 +239,7 @@ public final class Router {
     }
     state.resetRoleIfDue(physical, inTransaction);
     if (ended) {
-      state.transactionEnded(
-          physical, !ownerFailedBefore && sql != null && StatementKeywords.endsByCommit(sql));
+      transaction.endedByStatement(physical, sql);
     }
     pin.afterStatement(physical, inTransaction, ended, sql);
   }
@@ -267,8 +252,8 @@ public final class Router {
     if (!routing) {
       return physical(forcedEndpoint);
     }
-    if (transactionOwner != null) {
-      return transactionOwner;
+    if (transaction.isOpen()) {
+      return transaction.owner();
     }
     return physical(pin.isPinned() ? EndpointKind.DIRECT : EndpointKind.POOLED);
   }
@@ -281,21 +266,21 @@ public final class Router {
     if (!routing) {
       return;
     }
-    if (transactionOwner == null && !sessions.autoCommit()) {
-      adoptOpenTransaction();
+    if (!transaction.isOpen() && !sessions.autoCommit()) {
+      transaction.adopt();
     }
-    if (transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED)) {
+    if (transaction.isOn(EndpointKind.POOLED)) {
       currentSql = "pinDirect()";
       moveToDirect(true);
     }
-    pin.begin("pinDirect()", true, transactionOpen());
+    pin.begin("pinDirect()", true, transaction.isOpenOrBegins());
   }
 
   private void pinFor(String sql, boolean forGood) {
     if (forGood) {
-      pin.begin(StatementKeywords.first(sql), true, transactionOpen());
+      pin.begin(StatementKeywords.first(sql), true, transaction.isOpenOrBegins());
     } else {
-      pin.beginFor(sql, transactionOpen());
+      pin.beginFor(sql, transaction.isOpenOrBegins());
     }
   }
 
@@ -311,7 +296,7 @@ public final class Router {
   private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
     Connection pooled = sessions.get(EndpointKind.POOLED);
     ServerChecks.MoveCheck check =
-        pooledTransactionStays
+        transaction.staysOnPooler()
             ? ServerChecks.MoveCheck.refused(
                 "it has sent a NOTIFY, set a savepoint or deferred constraints, which would be lost")
             : sessions.moveCheck(pooled, state.parameters());
@@ -330,11 +315,11 @@ public final class Router {
       return false;
     }
     pooled.rollback(); // nothing written: rolling back loses nothing
-    transactionOwner = null;
+    transaction.ownedBy(null);
     Connection session = physical(EndpointKind.DIRECT);
     state.syncDirect();
     state.carryIntoMovedTransaction(session, check.parameters());
-    transactionOwner = session;
+    transaction.ownedBy(session);
     if (state.isolation() != -1) {
       LOG.debug("moved transaction keeps isolation {}", state.isolation());
     }
@@ -345,39 +330,7 @@ public final class Router {
     return true;
   }
 
-  // ---- transactions ------------------------------------------------------------------------
-
-  /**
-   * Whether what happens now happens in a transaction: one is open, or auto-commit is off and the
-   * next statement begins one. A pin that begins in a transaction is checked again when it ends.
-   */
-  private boolean transactionOpen() {
-    return !sessions.autoCommit() || transactionOwner != null;
-  }
-
-  /**
-   * Takes as the transaction's session one whose transaction began without a statement of the
-   * router: pgJDBC's own metadata queries open one when auto-commit is off, and so does a {@code
-   * BEGIN} sent in auto-commit mode before auto-commit was switched off. Later statements, commit
-   * and rollback must go there too. Sends nothing.
-   *
-   * @return whether such a transaction was found
-   */
-  private boolean adoptOpenTransaction() throws SQLException {
-    transactionOwner = sessions.firstInTransaction();
-    return transactionOwner != null;
-  }
-
-  /**
-   * Begins a pooled transaction in the logical session state ({@link
-   * SessionStateCarrier#startPooledTransaction}); the session owns the transaction once its prelude
-   * began it.
-   */
-  private void startPooledTransaction(Connection target) throws SQLException {
-    if (state.startPooledTransaction(target)) {
-      transactionOwner = target;
-    }
-  }
+  // ---- transactions (see OpenTransaction) --------------------------------------------------
 
   /** Logical auto-commit. */
   public boolean getAutoCommit() {
@@ -389,13 +342,7 @@ public final class Router {
     if (value == sessions.autoCommit()) {
       return;
     }
-    // pgJDBC commits when auto-commit is switched on; the server rolls a failed transaction back.
-    boolean failed = transactionOwner != null && sessions.transactionFailed(transactionOwner);
-    sessions.setAutoCommit(value);
-    if (transactionOwner != null) {
-      state.transactionEnded(transactionOwner, !failed);
-    }
-    transactionOwner = null;
+    transaction.setAutoCommit(value);
   }
 
   /** Commits the open transaction, wherever it runs. */
@@ -405,16 +352,7 @@ public final class Router {
     }
     Connection owner = transactionToEnd();
     if (owner != null) {
-      // A failed transaction's COMMIT is a rollback on the server: its SETs are gone there too.
-      boolean committed = !sessions.transactionFailed(owner);
-      try {
-        owner.commit();
-      } catch (SQLException e) {
-        committed = false;
-        throw e;
-      } finally {
-        state.transactionEnded(owner, committed);
-      }
+      transaction.commit(owner);
       pin.afterTransactionEnd();
     }
   }
@@ -426,8 +364,7 @@ public final class Router {
     }
     Connection owner = transactionToEnd();
     if (owner != null) {
-      owner.rollback();
-      state.transactionEnded(owner, false);
+      transaction.rollback(owner);
       pin.afterTransactionEnd();
     }
   }
@@ -437,15 +374,7 @@ public final class Router {
    * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
    */
   private Connection transactionToEnd() throws SQLException {
-    if (!routing) {
-      return sessions.get(forcedEndpoint);
-    }
-    if (transactionOwner == null) {
-      adoptOpenTransaction();
-    }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
-    return owner;
+    return routing ? transaction.take() : sessions.get(forcedEndpoint);
   }
 
   /**
@@ -455,10 +384,10 @@ public final class Router {
   public Connection forTransactionControl() throws SQLException {
     Connection target = current();
     if (routing
-        && transactionOwner == null
+        && !transaction.isOpen()
         && target == sessions.get(EndpointKind.POOLED)
         && !sessions.autoCommit()) {
-      startPooledTransaction(target);
+      transaction.startPooled(target);
     }
     return target;
   }
@@ -466,9 +395,7 @@ public final class Router {
   /** Called after a savepoint call so the transaction is tracked. */
   public void afterTransactionControl(Connection physical) throws SQLException {
     endStatement(physical, Route.POOLED);
-    if (physical == sessions.get(EndpointKind.POOLED) && transactionOwner == physical) {
-      pooledTransactionStays = true; // a savepoint: moving would lose it
-    }
+    transaction.keepOnPooler(physical); // a savepoint: moving would lose it
   }
 
   // ---- session state -----------------------------------------------------------------------
@@ -489,7 +416,7 @@ public final class Router {
       state.rememberIsolation(level);
       return;
     }
-    if (transactionOwner != null) {
+    if (transaction.isOpen()) {
       throw new SQLException(
           "Cannot change transaction isolation level in the middle of a transaction.", "25001");
     }
@@ -512,8 +439,7 @@ public final class Router {
       state.rememberSchema(value);
       return;
     }
-    state.setSchema(
-        value, transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED));
+    state.setSchema(value, transaction.isOn(EndpointKind.POOLED));
   }
 
   // ---- settings mirrored onto every session (see PhysicalSessions) -------------------------
@@ -525,7 +451,7 @@ public final class Router {
 
   /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
   public void setReadOnly(boolean value) throws SQLException {
-    sessions.setReadOnly(value, transactionOwner);
+    sessions.setReadOnly(value, transaction.owner());
   }
 
   /** Sets the holdability on every session, now and when opened. */
@@ -579,13 +505,13 @@ public final class Router {
    * is thrown after all were tried.
    */
   public void close() throws SQLException {
-    transactionOwner = null;
+    transaction.ownedBy(null);
     sessions.close();
   }
 
   /** Aborts every physical session. */
   public void abort(Executor executor) throws SQLException {
-    transactionOwner = null;
+    transaction.ownedBy(null);
     sessions.abort(executor);
   }
 
@@ -608,7 +534,7 @@ public final class Router {
    * reset and stay.
    */
   public void endRequest() throws SQLException {
-    if (!routing || transactionOwner != null) {
+    if (!routing || transaction.isOpen()) {
       return;
     }
     boolean hadState = pin.isPinnedByUse() || !state.parameters().isEmpty();
@@ -636,8 +562,7 @@ public final class Router {
 
   /** Whether a pin or the open transaction holds the direct session. */
   public boolean holdsDirect() {
-    Connection direct = sessions.get(EndpointKind.DIRECT);
-    return pin.isPinned() || (transactionOwner != null && transactionOwner == direct);
+    return pin.isPinned() || transaction.isOn(EndpointKind.DIRECT);
   }
 
   /**
