@@ -44,6 +44,8 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   /** SQLState for a physical session that ended under the logical connection. */
   static final String CONNECTION_FAILURE = "08006";
 
+  private static final EndpointKind[] KINDS = EndpointKind.values();
+
   private final Router router;
   private final OpenStatements openStatements = new OpenStatements();
   private final DirectSessionLease lease;
@@ -527,14 +529,14 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     if (closed) {
       return false;
     }
-    boolean[] valid = {true};
-    router.forEachOpenSession(
-        (kind, session) -> {
-          if (valid[0] && !session.isValid(timeout)) {
-            valid[0] = false;
-          }
-        });
-    return valid[0];
+    // A loop, not forEach: a client pool may ask on every borrow.
+    for (EndpointKind kind : KINDS) {
+      Connection session = router.sessionIfOpen(kind);
+      if (session != null && !session.isValid(timeout)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -158,7 +158,13 @@ final class PhysicalSessions {
    * on each session as it opens.
    */
   void setAutoCommit(boolean value) throws SQLException {
-    open.forEach((kind, session) -> session.setAutoCommit(value));
+    // A loop, not forEach: frameworks switch auto-commit around every transaction.
+    for (EndpointKind kind : KINDS) {
+      Connection session = open.get(kind);
+      if (session != null) {
+        session.setAutoCommit(value);
+      }
+    }
     autoCommit = value;
   }
 
