@@ -42,20 +42,21 @@ public final class PhysicalConnector {
   private static final Set<String> PASS_THROUGH_REPORTED = ConcurrentHashMap.newKeySet();
 
   private final ConnectionSettings settings;
-  private final Properties pooledProperties;
-  private final Properties directProperties;
+  // The pgJDBC properties of each endpoint kind's sessions.
+  private final EndpointSlots<Properties> properties = new EndpointSlots<>();
   private final SessionLogin login;
 
   private PhysicalConnector(ConnectionSettings settings) throws SQLException {
     this.settings = settings;
-    this.directProperties = settings.pgjdbcProperties();
-    this.pooledProperties = pooledProperties(settings);
+    Properties directProperties = settings.pgjdbcProperties();
+    properties.set(EndpointKind.DIRECT, directProperties);
+    properties.set(EndpointKind.POOLED, pooledProperties(settings));
     boolean tunnel = isTunnel(settings);
     if (enabled(settings, NeonProperty.STARTUP_PARAMETERS, settings.isNeonHost() || tunnel)) {
-      useStartupParameters(directProperties);
-      useStartupParameters(pooledProperties);
+      properties.forEach((kind, endpointProperties) -> useStartupParameters(endpointProperties));
     }
-    WebSocketTransport.apply(settings, pooledProperties, directProperties);
+    WebSocketTransport.apply(
+        settings, properties.get(EndpointKind.POOLED), properties.get(EndpointKind.DIRECT));
     this.login = login(settings, directProperties, tunnel);
   }
 
@@ -117,11 +118,6 @@ public final class PhysicalConnector {
     return settings;
   }
 
-  /** Opens the endpoint that {@code mode} names when statements are not routed one by one. */
-  public Connection open(RouteMode mode) throws SQLException {
-    return open(mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED);
-  }
-
   /**
    * Opens a new pgJDBC connection to the endpoint of {@code kind} (the single endpoint when only
    * one is known).
@@ -130,18 +126,20 @@ public final class PhysicalConnector {
     Endpoint endpoint =
         settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
     // With one endpoint known nothing says it is a pooler: the connection is plain pgJDBC.
-    Properties properties =
-        kind == EndpointKind.POOLED && settings.hasBothEndpoints()
-            ? pooledProperties
-            : directProperties;
+    Properties sessionProperties =
+        properties.get(settings.hasBothEndpoints() ? kind : EndpointKind.DIRECT);
     String url = settings.pgjdbcUrl(endpoint);
     try {
-      Connection connection = login.open(url, endpoint, properties);
+      Connection connection = login.open(url, endpoint, sessionProperties);
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {
       throw nameEndpoint(
-          explain(WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties),
+          explain(
+              WebSocketTransport.explain(e, settings.maskedUrl()),
+              kind,
+              endpoint,
+              sessionProperties),
           kind,
           endpoint);
     }
@@ -208,6 +206,7 @@ public final class PhysicalConnector {
    * options} beyond Neon's {@code endpoint=ID}) that the pooled endpoint cannot carry.
    */
   public boolean startupStateForcesPin() {
+    Properties directProperties = properties.get(EndpointKind.DIRECT);
     String options = directProperties.getProperty("options");
     return directProperties.getProperty("currentSchema") != null
         || (options != null && !isOnlyNeonEndpointOption(options));

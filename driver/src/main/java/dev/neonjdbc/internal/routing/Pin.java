@@ -1,5 +1,6 @@
 package dev.neonjdbc.internal.routing;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.RoutingEvents;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -108,7 +109,7 @@ final class Pin {
     this.forGood |= forGood;
     checkDue = false;
     beganInTransaction |= inTransaction;
-    sessions.markDirectNeedsReset();
+    sessions.markNeedsReset(EndpointKind.DIRECT);
   }
 
   /** Ends the pin; a pin from the startup parameters stays. */
@@ -126,14 +127,14 @@ final class Pin {
    */
   void endIfNothingHeld() throws SQLException {
     checkDue = false;
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (!pinned || forGood || direct == null) {
       return;
     }
     ServerChecks.PinCheck check;
     boolean restore = sessions.outsideTransaction(direct);
     try {
-      check = ServerChecks.pinHolds(direct, state.parameters());
+      check = sessions.pinCheck(direct, state.parameters());
     } finally {
       PhysicalSessions.restoreAutoCommit(direct, restore);
     }
@@ -162,7 +163,7 @@ final class Pin {
     if (transactionEnded) {
       beganInTransaction = false;
     }
-    if (pinned && !forGood && physical == sessions.direct()) {
+    if (pinned && !forGood && physical == sessions.get(EndpointKind.DIRECT)) {
       if (pinBeganInEndedTransaction
           || (sql != null && StatementKeywords.mayReleasePinnedState(sql))) {
         checkDue = true;
