@@ -58,24 +58,4 @@ public interface NeonConnection {
    * statements run on it bypass the routing).
    */
   Optional<Connection> session(EndpointKind kind);
-
-  /**
-   * The physical pgJDBC session on the pooled endpoint, if one is open.
-   *
-   * @deprecated use {@link #session(EndpointKind) session(EndpointKind.POOLED)}
-   */
-  @Deprecated(forRemoval = true)
-  default Optional<Connection> pooledSession() {
-    return session(EndpointKind.POOLED);
-  }
-
-  /**
-   * The physical pgJDBC session on the direct endpoint, if one is open.
-   *
-   * @deprecated use {@link #session(EndpointKind) session(EndpointKind.DIRECT)}
-   */
-  @Deprecated(forRemoval = true)
-  default Optional<Connection> directSession() {
-    return session(EndpointKind.DIRECT);
-  }
 }

@@ -523,7 +523,7 @@ public final class SessionStateCostHarness {
         if (client == Client.NEON) {
           query(connection, "/* neon:direct */ SELECT 1");
           NeonConnection routing = connection.unwrap(NeonConnection.class);
-          if (routing.directSession().isEmpty() || routing.isPinned()) {
+          if (routing.session(EndpointKind.DIRECT).isEmpty() || routing.isPinned()) {
             throw new IllegalStateException("the direct session did not open unpinned");
           }
         }

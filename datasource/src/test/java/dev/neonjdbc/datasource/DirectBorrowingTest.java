@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -155,7 +156,8 @@ class DirectBorrowingTest {
       try (Connection next = dataSource.getConnection()) {
         next.unwrap(NeonConnection.class).pinDirect();
         assertEquals("direct", endpointOfStatement(next));
-        Connection session = next.unwrap(NeonConnection.class).directSession().orElseThrow();
+        Connection session =
+            next.unwrap(NeonConnection.class).session(EndpointKind.DIRECT).orElseThrow();
         assertTrue(session.getAutoCommit());
         assertFalse(session.isReadOnly());
         assertEquals(0, session.getNetworkTimeout());

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -46,7 +47,8 @@ class ErrorStatesTest {
     try (NeonDataSource dataSource = kit.dataSource(name);
         Connection connection = dataSource.getConnection()) {
       run(connection, "LISTEN " + name);
-      Connection direct = connection.unwrap(NeonConnection.class).directSession().orElseThrow();
+      Connection direct =
+          connection.unwrap(NeonConnection.class).session(EndpointKind.DIRECT).orElseThrow();
       terminate(scalar(direct, "select pg_backend_pid()"));
 
       SQLException terminated =

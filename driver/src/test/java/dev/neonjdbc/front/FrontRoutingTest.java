@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -51,7 +52,8 @@ class FrontRoutingTest {
       String ddlPort = runThenAsk(connection, "CREATE TABLE " + table + " (v int)", PORT);
       try {
         assertEquals(FrontSupport.directServerPort(stack), ddlPort, "DDL ran on PostgreSQL");
-        String directPid = scalar(neon.directSession().orElseThrow(), "SELECT pg_backend_pid()");
+        String directPid =
+            scalar(neon.session(EndpointKind.DIRECT).orElseThrow(), "SELECT pg_backend_pid()");
         assertEquals(
             directPid,
             runThenAsk(connection, "ALTER TABLE " + table + " ADD COLUMN w int", PID),
@@ -98,7 +100,7 @@ class FrontRoutingTest {
       run(connection, "INSERT INTO front_scratch VALUES (42)");
       assertEquals("42", scalar(connection, "SELECT v FROM front_scratch"));
       assertEquals(
-          scalar(neon.directSession().orElseThrow(), "SELECT pg_backend_pid()"),
+          scalar(neon.session(EndpointKind.DIRECT).orElseThrow(), "SELECT pg_backend_pid()"),
           scalar(connection, "SELECT pg_backend_pid()"));
     }
   }

@@ -7,6 +7,7 @@ import static dev.neonjdbc.front.FrontSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -45,7 +46,7 @@ class FrontWebSocketTest {
           runThenAsk(
               connection, "CREATE TABLE " + table + " (v int)", "SELECT inet_server_port()"));
       run(connection, "DROP TABLE " + table);
-      assertTrue(connection.unwrap(NeonConnection.class).directSession().isPresent());
+      assertTrue(connection.unwrap(NeonConnection.class).session(EndpointKind.DIRECT).isPresent());
     }
     // The connection opens its pooled session at once and its direct one for the DDL.
     assertEquals(2, front.logins("websocket") - logins, "both sessions came over wss");
