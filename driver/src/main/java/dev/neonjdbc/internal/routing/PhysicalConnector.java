@@ -5,6 +5,8 @@ import dev.neonjdbc.NeonProperty;
 import dev.neonjdbc.internal.config.ConfigErrors;
 import dev.neonjdbc.internal.config.ConnectionSettings;
 import dev.neonjdbc.internal.config.Endpoint;
+import dev.neonjdbc.internal.config.NeonHosts;
+import dev.neonjdbc.internal.config.ReplicaEndpoint;
 import dev.neonjdbc.internal.config.RouteMode;
 import dev.neonjdbc.internal.transport.WebSocketTransport;
 import dev.neonjdbc.spi.SessionSource;
@@ -144,6 +146,51 @@ public final class PhysicalConnector {
           explain(WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties),
           kind,
           endpoint);
+    }
+  }
+
+  /**
+   * Opens a new pgJDBC connection to a read replica's pooled endpoint, with the pooled endpoint's
+   * properties (a replica's pooled endpoint is a PgBouncer too) and the replica's own database and
+   * credentials where its URL gave them. For a Neon replica host the SNI fallback option names the
+   * replica's endpoint id, not the primary's.
+   */
+  public Connection openReplica(ReplicaEndpoint replica) throws SQLException {
+    Properties properties = new Properties();
+    properties.putAll(pooledProperties);
+    if (replica.user() != null) {
+      properties.setProperty("user", replica.user());
+    }
+    if (replica.password() != null) {
+      properties.setProperty("password", replica.password());
+    }
+    String options = properties.getProperty("options");
+    if (options != null && options.trim().startsWith("endpoint=")) {
+      if (NeonHosts.isNeonHost(replica.pooled().host())) {
+        properties.setProperty(
+            "options", "endpoint=" + NeonHosts.endpointId(replica.pooled().host()) + POOLER);
+      } else {
+        properties.remove("options");
+      }
+    }
+    Endpoint endpoint = replica.pooled();
+    try {
+      Connection connection = login.open(settings.pgjdbcUrl(replica), endpoint, properties);
+      LOG.debug("opened replica connection to {}", endpoint);
+      return connection;
+    } catch (SQLException e) {
+      SQLException explained = WebSocketTransport.explain(e, settings.maskedUrl());
+      String state = explained.getSQLState();
+      if (state == null
+          || !state.startsWith("08")
+          || (explained instanceof PSQLException server
+              && server.getServerErrorMessage() != null)) {
+        throw explained;
+      }
+      throw new SQLException(
+          "Could not open a session to the replica endpoint " + endpoint + ": " + e.getMessage(),
+          state,
+          explained);
     }
   }
 
