@@ -13,8 +13,11 @@ import java.sql.Statement;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every provider's stack has in common: URLs, environment and pgJDBC connections derived from
@@ -22,11 +25,15 @@ import java.util.StringJoiner;
  * console, and how it stops.
  */
 public abstract class AbstractNeonStack implements NeonStack {
+  private static final Logger LOG = LoggerFactory.getLogger(AbstractNeonStack.class);
   private static final Driver PGJDBC = new org.postgresql.Driver();
 
   private final StackDescription description;
   private WebSocketProxy webSocketProxy;
   private WebSocketProxy secureWebSocketProxy;
+  private AbstractReplicaStack replica;
+  private NeonStackException replicaFailure;
+  private boolean replicaReasonLogged;
 
   /** Creates a stack view over {@code description}. */
   protected AbstractNeonStack(StackDescription description) {
@@ -44,8 +51,70 @@ public abstract class AbstractNeonStack implements NeonStack {
    */
   protected abstract String pooledSessionQuery();
 
-  /** Stops whatever the provider started; called once, from the JVM's shutdown hook. */
+  /**
+   * Stops whatever the provider started, the replica included ({@link #stopReplica()}); called
+   * once, from the JVM's shutdown hook.
+   */
   protected abstract void stop();
+
+  /**
+   * Starts this stack's read replica; called once, by the first {@link #replica()}. Providers that
+   * run replicas override it together with {@link #replicaUnavailableReason()}.
+   *
+   * @throws NeonStackException when the replica cannot start
+   */
+  protected AbstractReplicaStack startReplica() {
+    throw new UnsupportedOperationException(replicaUnavailableReason());
+  }
+
+  @Override
+  public final synchronized Optional<ReplicaStack> replica() {
+    if (replica != null) {
+      return Optional.of(replica);
+    }
+    String unavailable = replicaUnavailableReason();
+    if (unavailable != null) {
+      if (!replicaReasonLogged) {
+        replicaReasonLogged = true;
+        LOG.info("neon-testkit: no read replica: {}", unavailable);
+      }
+      return Optional.empty();
+    }
+    if (replicaFailure != null) {
+      throw new NeonStackException(
+          "the replica failed to start earlier: " + replicaFailure.getMessage(), replicaFailure);
+    }
+    try {
+      replica = startReplica();
+      LOG.info(
+          "neon-testkit: read replica {} started in {} ms",
+          replica,
+          replica.startupTime().toMillis());
+      return Optional.of(replica);
+    } catch (NeonStackException e) {
+      replicaFailure = e;
+      throw e;
+    } catch (RuntimeException e) {
+      replicaFailure = new NeonStackException("the replica failed to start: " + e, e);
+      throw replicaFailure;
+    }
+  }
+
+  /** Stops and removes the replica if one was started; for the provider's {@link #stop()}. */
+  protected final void stopReplica() {
+    AbstractReplicaStack started;
+    synchronized (this) {
+      started = replica;
+    }
+    if (started != null) {
+      started.shutdown();
+    }
+  }
+
+  /** The replica if one was started, without starting one. */
+  protected final synchronized Optional<AbstractReplicaStack> startedReplica() {
+    return Optional.ofNullable(replica);
+  }
 
   @Override
   public String providerName() {

@@ -7,7 +7,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -195,6 +197,48 @@ public interface NeonStack {
    * is {@code system}. The map is unmodifiable and ordered.
    */
   Map<String, String> environment();
+
+  // ---- The read replica ----
+
+  /**
+   * The stack's streaming read replica ({@link ReplicaStack}): its own PostgreSQL hot standby fed
+   * by streaming replication from this stack's primary, with its own PgBouncer. Started on the
+   * first call (other callers wait), shared by the JVM's tests, stopped with the stack; a JVM whose
+   * tests never call this never starts one. When the front runs, the front also routes the
+   * replica's own Neon host names ({@link ReplicaStack#frontPooledHostName()}).
+   *
+   * <p>Empty when the provider cannot run one (a Neon branch without a configured replica); the
+   * reason is logged once and returned by {@link #replicaUnavailableReason()}. Tests that need a
+   * replica skip with it: {@code assumeTrue(stack.replica().isPresent(),
+   * stack.replicaUnavailableReason())}.
+   *
+   * @throws NeonStackException when the provider runs replicas but this one fails to start (with
+   *     the reason and where its logs are); later calls fail the same way without retrying
+   */
+  default Optional<ReplicaStack> replica() {
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@link #replica()} is empty, e.g. {@code "the neon provider has no read replica"}; {@code
+   * null} when the provider runs replicas.
+   */
+  default String replicaUnavailableReason() {
+    return "the " + providerName() + " provider has no read replica";
+  }
+
+  /**
+   * Whether {@code connection} is served by a replica: asks the server {@code pg_is_in_recovery()}
+   * (one query, in the connection's current transaction if any). True for both of the replica's
+   * endpoints, false for the primary's.
+   */
+  default boolean servedByReplica(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
 
   // ---- The Neon-shaped front ----
 

@@ -21,7 +21,7 @@ import java.util.Locale;
  * </ol>
  *
  * An id ending in {@code -pooler} names the endpoint's pooled side ({@code types.rs}, {@code
- * POOLER_SUFFIX}); the rest must be the endpoint this front serves.
+ * POOLER_SUFFIX}); the rest must be an endpoint the front serves ({@link NeonFront#route}).
  */
 final class EndpointResolver {
   private static final String POOLER_SUFFIX = "-pooler";
@@ -38,11 +38,9 @@ final class EndpointResolver {
   }
 
   private final String domain;
-  private final String servedEndpoint;
 
-  EndpointResolver(String domain, String servedEndpoint) {
+  EndpointResolver(String domain) {
     this.domain = domain;
-    this.servedEndpoint = servedEndpoint;
   }
 
   /**
@@ -74,9 +72,9 @@ final class EndpointResolver {
     return null;
   }
 
-  /** Whether {@code id} is the served endpoint or its pooled side. */
-  boolean serves(String id) {
-    return normalize(id).equals(servedEndpoint);
+  /** The endpoint {@code id} names, without the pooled side's suffix. */
+  static String endpointOf(String id) {
+    return normalize(id);
   }
 
   /** Which upstream an endpoint id names. */

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -144,10 +145,12 @@ final class FrontSession {
       endpoint = hack[0];
       hackPassword = hack[1];
     }
-    if (!front.resolver().serves(endpoint)) {
+    ServerEndpoint kind = EndpointResolver.kindOf(endpoint);
+    InetSocketAddress upstreamAddress =
+        front.upstreamOf(EndpointResolver.endpointOf(endpoint), kind);
+    if (upstreamAddress == null) {
       throw FrontFailure.of(NeonError.ENDPOINT_NOT_FOUND);
     }
-    ServerEndpoint kind = EndpointResolver.kindOf(endpoint);
     ClientAuthentication authentication =
         new ClientAuthentication(link, user, front.secretOf(user), front.passwordDigestOf(user));
     String method;
@@ -167,7 +170,7 @@ final class FrontSession {
 
     front.authenticated(link.transport());
     long generation = front.admit(name);
-    upstream = UpstreamLogin.login(front.upstreamOf(kind), upstreamParameters(parameters), front);
+    upstream = UpstreamLogin.login(upstreamAddress, upstreamParameters(parameters), front);
     ByteArrayOutputStream flight = new ByteArrayOutputStream();
     flight.writeBytes(pending);
     flight.writeBytes(upstream.greeting());

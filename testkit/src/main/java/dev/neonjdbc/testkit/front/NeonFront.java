@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,7 @@ public final class NeonFront implements AutoCloseable {
   private final FrontLog log;
   private final ServerSocket listener;
   private final ServerSocket webSocketListener;
+  private final Map<String, InetSocketAddress[]> upstreams = new ConcurrentHashMap<>();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Set<FrontSession> sessions = ConcurrentHashMap.newKeySet();
   private final Set<FrontSession> relaying = ConcurrentHashMap.newKeySet();
@@ -77,7 +79,13 @@ public final class NeonFront implements AutoCloseable {
     this.config = config;
     this.tls = PemTls.serverContext(config.certificate(), config.key());
     this.handshake = new FrontHandshake(tls, config.directTlsRequiresAlpn());
-    this.resolver = new EndpointResolver(config.domain(), config.endpointId());
+    this.resolver = new EndpointResolver(config.domain());
+    route(
+        config.endpointId(),
+        config.pooledHost(),
+        config.pooledPort(),
+        config.directHost(),
+        config.directPort());
     this.secret = Scram.Secret.of(config.password());
     this.passwordDigest =
         Scram.sha256(config.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -154,6 +162,40 @@ public final class NeonFront implements AutoCloseable {
   /** The host name that names {@code endpoint}. */
   public String hostName(ServerEndpoint endpoint) {
     return endpoint == ServerEndpoint.POOLED ? pooledHostName() : directHostName();
+  }
+
+  /**
+   * Serves one more endpoint, as Neon's proxy serves every compute of a project (a read replica is
+   * an endpoint of its own): {@code ENDPOINT_ID-pooler.DOMAIN} goes to {@code
+   * pooledHost:pooledPort}, {@code ENDPOINT_ID.DOMAIN} to {@code directHost:directPort}. Clients
+   * log in with the front's role and password on every endpoint; {@link #suspend()} applies to all
+   * of them. Routing an id again replaces its upstreams.
+   *
+   * @param endpointId the first label without {@code -pooler}, e.g. {@link
+   *     NeonFrontConfig#REPLICA_ENDPOINT_ID}
+   */
+  public void route(
+      String endpointId, String pooledHost, int pooledPort, String directHost, int directPort) {
+    String id = endpointId.toLowerCase(Locale.ROOT);
+    if (id.endsWith("-pooler") || id.contains(".")) {
+      throw new IllegalArgumentException("endpointId is the first label without -pooler: " + id);
+    }
+    upstreams.put(
+        id,
+        new InetSocketAddress[] {
+          new InetSocketAddress(pooledHost, pooledPort),
+          new InetSocketAddress(directHost, directPort)
+        });
+    if (!id.equals(config.endpointId())) {
+      log(
+          "routing %s-pooler.%s -> %s:%d and %s.%s -> %s:%d",
+          id, config.domain(), pooledHost, pooledPort, id, config.domain(), directHost, directPort);
+    }
+  }
+
+  /** The host name of {@code endpoint} of the endpoint {@code endpointId} in the front's domain. */
+  public String hostName(String endpointId, ServerEndpoint endpoint) {
+    return endpointId + (endpoint == ServerEndpoint.POOLED ? "-pooler." : ".") + config.domain();
   }
 
   /**
@@ -329,10 +371,10 @@ public final class NeonFront implements AutoCloseable {
         key -> Scram.saltedPassword(config.password(), salt, iterations));
   }
 
-  InetSocketAddress upstreamOf(ServerEndpoint kind) {
-    return kind == ServerEndpoint.POOLED
-        ? new InetSocketAddress(config.pooledHost(), config.pooledPort())
-        : new InetSocketAddress(config.directHost(), config.directPort());
+  /** Where {@code kind} of the endpoint {@code endpointId} runs; null for an unknown endpoint. */
+  InetSocketAddress upstreamOf(String endpointId, ServerEndpoint kind) {
+    InetSocketAddress[] pair = upstreams.get(endpointId);
+    return pair == null ? null : pair[kind == ServerEndpoint.POOLED ? 0 : 1];
   }
 
   /**

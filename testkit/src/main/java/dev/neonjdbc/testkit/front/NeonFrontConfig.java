@@ -57,6 +57,12 @@ public record NeonFrontConfig(
   /** The endpoint id the kit's front serves unless told otherwise. */
   public static final String DEFAULT_ENDPOINT_ID = "ep-neonkit-123456";
 
+  /**
+   * The endpoint id under which the kit's front serves a stack's read replica ({@link
+   * NeonFront#route}).
+   */
+  public static final String REPLICA_ENDPOINT_ID = "ep-neonkit-replica-654321";
+
   /** Checks the values. */
   public NeonFrontConfig {
     Objects.requireNonNull(listenAddress, "listenAddress");
