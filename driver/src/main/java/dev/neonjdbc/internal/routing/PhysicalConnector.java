@@ -47,9 +47,11 @@ public final class PhysicalConnector {
   private final Properties pooledProperties;
   private final Properties directProperties;
   private final SessionLogin login;
+  private final ReplicaSet replicaSet;
 
   private PhysicalConnector(ConnectionSettings settings) throws SQLException {
     this.settings = settings;
+    this.replicaSet = ReplicaSet.forSettings(settings);
     this.directProperties = settings.pgjdbcProperties();
     this.pooledProperties = pooledProperties(settings);
     boolean tunnel = isTunnel(settings);
@@ -112,6 +114,14 @@ public final class PhysicalConnector {
           settings.singleEndpoint());
     }
     return new PhysicalConnector(settings);
+  }
+
+  /**
+   * The read replicas' shared state (turns, down marks, read-your-writes), one per set of
+   * endpoints, or {@code null} when no replica is configured.
+   */
+  ReplicaSet replicaSet() {
+    return replicaSet;
   }
 
   /** The settings this connector was made from. */
