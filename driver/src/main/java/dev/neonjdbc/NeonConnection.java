@@ -53,9 +53,29 @@ public interface NeonConnection {
   /** Whether statements are routed per statement (both endpoints known and {@code route=auto}). */
   boolean isRouting();
 
-  /** The physical pgJDBC session on the pooled endpoint, if one is open (diagnostics only). */
-  Optional<Connection> pooledSession();
+  /**
+   * The physical pgJDBC session on the endpoint of {@code kind}, if one is open (diagnostics only:
+   * statements run on it bypass the routing).
+   */
+  Optional<Connection> session(EndpointKind kind);
 
-  /** The physical pgJDBC session on the direct endpoint, if one is open (diagnostics only). */
-  Optional<Connection> directSession();
+  /**
+   * The physical pgJDBC session on the pooled endpoint, if one is open.
+   *
+   * @deprecated use {@link #session(EndpointKind) session(EndpointKind.POOLED)}
+   */
+  @Deprecated(forRemoval = true)
+  default Optional<Connection> pooledSession() {
+    return session(EndpointKind.POOLED);
+  }
+
+  /**
+   * The physical pgJDBC session on the direct endpoint, if one is open.
+   *
+   * @deprecated use {@link #session(EndpointKind) session(EndpointKind.DIRECT)}
+   */
+  @Deprecated(forRemoval = true)
+  default Optional<Connection> directSession() {
+    return session(EndpointKind.DIRECT);
+  }
 }

@@ -270,11 +270,6 @@ public enum NeonProperty {
     return value == null ? defaultValue : value;
   }
 
-  /** Whether a value was given explicitly. */
-  public boolean isPresent(Properties properties) {
-    return properties.getProperty(name) != null;
-  }
-
   /**
    * The value, checked against the allowed choices (case-insensitive) and returned in lower case.
    *

@@ -1,83 +1,73 @@
 package dev.neonjdbc.internal.jdbc;
 
+import dev.neonjdbc.EndpointKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
  * The pgJDBC statements of one logical statement: at most one per physical session, and a logical
- * connection has at most two sessions, so two slots suffice and no map is needed on the hot path.
+ * connection has at most one session per endpoint kind, so one slot per kind suffices (an array
+ * index, no map on the hot path). Each slot remembers the session its statement belongs to: a lent
+ * session that went back and was replaced by another of the same kind does not reuse it.
  *
  * <p>A slot whose statement was closed behind our back (pgJDBC's {@code closeOnCompletion}, or a
  * pool that closed the statements of a session it took back) counts as empty.
  */
 final class PhysicalStatements {
-  private Statement first;
-  private Connection firstOwner;
-  private Statement second;
-  private Connection secondOwner;
+  private static final int KINDS = EndpointKind.values().length;
 
-  /** The open statement that belongs to {@code session}, or {@code null}. */
-  Statement openOn(Connection session) throws SQLException {
-    if (firstOwner == session && !first.isClosed()) {
-      return first;
-    }
-    if (secondOwner == session && !second.isClosed()) {
-      return second;
+  private final Statement[] statements = new Statement[KINDS];
+  private final Connection[] owners = new Connection[KINDS];
+
+  /** The open statement of {@code session}, whose endpoint is {@code kind}, or {@code null}. */
+  Statement openOn(EndpointKind kind, Connection session) throws SQLException {
+    int slot = kind.ordinal();
+    Statement statement = statements[slot];
+    if (owners[slot] == session && statement != null && !statement.isClosed()) {
+      return statement;
     }
     return null;
   }
 
   /**
-   * Keeps {@code created} as the statement of {@code session}, in the slot of a previous statement
-   * of the same session, else an empty or closed slot, else the second one (whose statement is
-   * closed: it belonged to a session the logical connection no longer uses).
+   * Keeps {@code created} as the statement of {@code session}, whose endpoint is {@code kind}; the
+   * statement it replaces (of an earlier session of that kind, or closed) is closed.
    */
-  void put(Connection session, Statement created) throws SQLException {
-    if (firstOwner == null || firstOwner == session || first.isClosed()) {
-      closeQuietly(firstOwner == session ? first : null);
-      first = created;
-      firstOwner = session;
-    } else {
-      closeQuietly(second);
-      second = created;
-      secondOwner = session;
-    }
+  void put(EndpointKind kind, Connection session, Statement created) {
+    int slot = kind.ordinal();
+    closeQuietly(statements[slot]);
+    statements[slot] = created;
+    owners[slot] = session;
   }
 
   /** Closes and forgets the statements of {@code session}, which goes back to its pool. */
   void forget(Connection session) {
-    if (firstOwner == session) {
-      closeQuietly(first);
-      first = null;
-      firstOwner = null;
-    }
-    if (secondOwner == session) {
-      closeQuietly(second);
-      second = null;
-      secondOwner = null;
+    for (int slot = 0; slot < KINDS; slot++) {
+      if (owners[slot] == session) {
+        closeQuietly(statements[slot]);
+        statements[slot] = null;
+        owners[slot] = null;
+      }
     }
   }
 
   /** Applies a changed setting to every open statement. */
   void apply(StatementSettings settings, StatementSettings.Setting setting) throws SQLException {
-    if (first != null && !first.isClosed()) {
-      settings.apply(first, setting);
-    }
-    if (second != null && !second.isClosed()) {
-      settings.apply(second, setting);
+    for (Statement statement : statements) {
+      if (statement != null && !statement.isClosed()) {
+        settings.apply(statement, setting);
+      }
     }
   }
 
-  /** Closes both statements; the last failure is thrown after both were tried. */
+  /** Closes every statement; the last failure is thrown after all were tried. */
   void closeAll() throws SQLException {
     SQLException failure = null;
-    Statement[] statements = {first, second};
-    first = null;
-    second = null;
-    firstOwner = null;
-    secondOwner = null;
-    for (Statement statement : statements) {
+    for (int slot = 0; slot < KINDS; slot++) {
+      Statement statement = statements[slot];
+      statements[slot] = null;
+      owners[slot] = null;
       if (statement != null) {
         try {
           statement.close();

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logical connection an application holds: one {@link Connection} over up to two physical
- * pgJDBC sessions (pooled and direct), chosen per statement by {@link Router}.
+ * The logical connection an application holds: one {@link Connection} over physical pgJDBC sessions
+ * (one per endpoint kind: pooled, direct), chosen per statement by {@link Router}.
  *
  * <p>Everything it hands out points back at it: statements, their result sets, metadata.
  *
@@ -251,13 +251,8 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   }
 
   @Override
-  public Optional<Connection> pooledSession() {
-    return Optional.ofNullable(router.pooledIfOpen());
-  }
-
-  @Override
-  public Optional<Connection> directSession() {
-    return Optional.ofNullable(router.directIfOpen());
+  public Optional<Connection> session(EndpointKind kind) {
+    return Optional.ofNullable(router.sessionIfOpen(kind));
   }
 
   // ---- statements ------------------------------------------------------------------------
@@ -497,14 +492,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   @Override
   public void clearWarnings() throws SQLException {
     checkOpen();
-    Connection pooled = router.pooledIfOpen();
-    Connection direct = router.directIfOpen();
-    if (pooled != null) {
-      pooled.clearWarnings();
-    }
-    if (direct != null) {
-      direct.clearWarnings();
-    }
+    router.forEachOpenSession((kind, session) -> session.clearWarnings());
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -539,10 +527,14 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     if (closed) {
       return false;
     }
-    Connection pooled = router.pooledIfOpen();
-    Connection direct = router.directIfOpen();
-    return (pooled == null || pooled.isValid(timeout))
-        && (direct == null || direct.isValid(timeout));
+    boolean[] valid = {true};
+    router.forEachOpenSession(
+        (kind, session) -> {
+          if (valid[0] && !session.isValid(timeout)) {
+            valid[0] = false;
+          }
+        });
+    return valid[0];
   }
 
   @Override
@@ -575,15 +567,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   public boolean isClosed() {
     // A session that pgJDBC closed after a fatal error (server gone, socket timeout) leaves the
     // logical connection unusable too: pools and frameworks ask isClosed() to find out.
-    return closed || isBroken(router.pooledIfOpen()) || isBroken(router.directIfOpen());
-  }
-
-  private static boolean isBroken(Connection session) {
-    try {
-      return session != null && session.isClosed();
-    } catch (SQLException e) {
-      return true;
-    }
+    return closed || SessionFailures.brokenSession(router) != null;
   }
 
   @Override

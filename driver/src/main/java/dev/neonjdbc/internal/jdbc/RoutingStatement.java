@@ -5,6 +5,7 @@ import static dev.neonjdbc.internal.jdbc.ExecutionResults.QUERY;
 import static dev.neonjdbc.internal.jdbc.ExecutionResults.RESULTS;
 import static dev.neonjdbc.internal.jdbc.ExecutionResults.UPDATE_COUNT;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.internal.routing.Route;
 import dev.neonjdbc.internal.routing.SqlClassifier;
 import java.sql.Connection;
@@ -122,13 +123,18 @@ class RoutingStatement extends StatementSettingMethods {
 
   /** The physical statement of this logical one on {@code physical}, created on first use. */
   final Statement statementOn(Connection physical) throws SQLException {
-    Statement existing = physicalStatements.openOn(physical);
+    EndpointKind kind = connection.router().kindOf(physical);
+    if (kind == null) {
+      // Not a session of this connection any more (given back under the caller): nothing to run on.
+      throw new SQLException("This statement's session is no longer open.", "08003");
+    }
+    Statement existing = physicalStatements.openOn(kind, physical);
     if (existing != null) {
       return existing;
     }
     Statement created = create(physical);
     settings.applyAll(created);
-    physicalStatements.put(physical, created);
+    physicalStatements.put(kind, physical, created);
     return created;
   }
 

@@ -1,5 +1,6 @@
 package dev.neonjdbc.internal.jdbc;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.internal.routing.Router;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -14,6 +15,8 @@ import java.sql.SQLException;
  * the connection by (08006, with the original as cause).
  */
 final class SessionFailures {
+  private static final EndpointKind[] KINDS = EndpointKind.values();
+
   private SessionFailures() {}
 
   /**
@@ -49,22 +52,38 @@ final class SessionFailures {
     if (state != null && !state.equals(RoutingConnection.CONNECTION_CLOSED)) {
       return e;
     }
-    Connection pooled = router.pooledIfOpen();
-    Connection direct = router.directIfOpen();
-    Connection lost = isBroken(direct) ? direct : isBroken(pooled) ? pooled : null;
+    Connection lost = brokenSession(router);
     return lost == null ? e : lostSession(router, lost, e);
+  }
+
+  /**
+   * An open session of {@code router} that has ended (closed under it, or failing to say), or
+   * {@code null}: the direct one first, since the state a pin holds is lost with it.
+   */
+  static Connection brokenSession(Router router) {
+    Connection direct = router.sessionIfOpen(EndpointKind.DIRECT);
+    if (isBroken(direct)) {
+      return direct;
+    }
+    for (EndpointKind kind : KINDS) {
+      Connection session = router.sessionIfOpen(kind);
+      if (isBroken(session)) {
+        return session;
+      }
+    }
+    return null;
   }
 
   /** The 08006 for a session of {@code router} that ended, naming the pin it carried. */
   static SQLException lostSession(Router router, Connection session, SQLException cause) {
-    boolean direct = session == router.directIfOpen();
+    EndpointKind kind = router.kindOf(session);
     String held =
-        direct && router.isPinned()
+        kind == EndpointKind.DIRECT && router.isPinned()
             ? " The server-side state it held (pinned by " + router.pinReason() + ") is gone."
             : "";
     return new SQLException(
         "The "
-            + (direct ? "direct" : "pooled")
+            + (kind == null ? "physical" : kind.label())
             + " session of this jdbc:neon: connection has ended (the server closed it, or the"
             + " network connection failed)."
             + held

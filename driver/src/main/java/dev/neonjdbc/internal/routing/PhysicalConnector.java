@@ -129,11 +129,6 @@ public final class PhysicalConnector {
     return settings;
   }
 
-  /** Opens the endpoint that {@code mode} names when statements are not routed one by one. */
-  public Connection open(RouteMode mode) throws SQLException {
-    return open(mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED);
-  }
-
   /**
    * Opens a new pgJDBC connection to the endpoint of {@code kind} (the single endpoint when only
    * one is known).

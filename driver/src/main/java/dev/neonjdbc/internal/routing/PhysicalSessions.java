@@ -5,16 +5,18 @@ import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * The physical pgJDBC sessions of one logical connection, pooled and direct, taken from a {@link
- * SessionSource} on first need and given back to it, and the JDBC settings every one of them gets
- * alike: auto-commit, read-only, holdability, type map, client info and network timeout (see {@link
- * ClientSideSettings}), applied to the open sessions when set and to each session as it opens.
+ * The physical pgJDBC sessions of one logical connection, one per endpoint kind, taken from a
+ * {@link SessionSource} on first need and given back to it, and the JDBC settings every one of them
+ * gets alike: auto-commit, read-only, holdability, type map, client info and network timeout (see
+ * {@link ClientSideSettings}), applied to the open sessions when set and to each session as it
+ * opens.
  *
  * <p>It also remembers, per session, whether state its pool does not reset by itself was placed on
  * it, and says so when it gives the session back ({@link SessionSource#release}). Which session a
@@ -22,13 +24,13 @@ import org.postgresql.core.TransactionState;
  * parameters are {@link SessionStateCarrier}'s. Not thread-safe, like a JDBC connection.
  */
 final class PhysicalSessions {
+  private static final EndpointKind[] KINDS = EndpointKind.values();
+
   private final SessionSource source;
 
-  private Connection pooled;
-  private Connection direct;
-  // Whether state a pool does not reset by itself was placed on the session (see SessionSource).
-  private boolean pooledNeedsReset;
-  private boolean directNeedsReset;
+  private final EndpointSlots<Connection> open = new EndpointSlots<>();
+  // The kinds whose session got state a pool does not reset by itself (see SessionSource).
+  private final EnumSet<EndpointKind> needsReset = EnumSet.noneOf(EndpointKind.class);
 
   private boolean autoCommit = true;
   private final ClientSideSettings settings = new ClientSideSettings();
@@ -38,14 +40,20 @@ final class PhysicalSessions {
     this.source = source;
   }
 
-  /** The pooled session if open, else {@code null}. */
-  Connection pooled() {
-    return pooled;
+  /** The session of {@code kind} if open, else {@code null}. */
+  Connection get(EndpointKind kind) {
+    return open.get(kind);
   }
 
-  /** The direct session if open, else {@code null}. */
-  Connection direct() {
-    return direct;
+  /** The kind of the open session {@code session}, or {@code null} when it is none of them. */
+  EndpointKind kindOf(Connection session) {
+    return open.kindOf(session);
+  }
+
+  /** Calls {@code action} for each open session, in the kinds' declaration order. */
+  <E extends Exception> void forEachOpen(EndpointSlots.SlotAction<? super Connection, E> action)
+      throws E {
+    open.forEach(action);
   }
 
   /**
@@ -63,7 +71,7 @@ final class PhysicalSessions {
   Connection open(EndpointKind kind, int isolation, String schema, boolean stateNeedsReset)
       throws SQLException {
     Connection connection = source.acquire(kind);
-    boolean needsReset = settings.needReset() || stateNeedsReset;
+    boolean reset = settings.needReset() || stateNeedsReset;
     try {
       if (!autoCommit) {
         connection.setAutoCommit(false);
@@ -83,80 +91,60 @@ final class PhysicalSessions {
       }
       throw e;
     }
-    if (kind == EndpointKind.DIRECT) {
-      direct = connection;
-      directNeedsReset = needsReset;
+    open.set(kind, connection);
+    if (reset) {
+      needsReset.add(kind);
     } else {
-      pooled = connection;
-      pooledNeedsReset = needsReset;
+      needsReset.remove(kind);
     }
     return connection;
   }
 
-  /** Notes that state a pool does not reset by itself was placed on the direct session, if open. */
-  void markDirectNeedsReset() {
-    if (direct != null) {
-      directNeedsReset = true;
+  /** Notes that state a pool does not reset by itself was placed on the session of {@code kind}. */
+  void markNeedsReset(EndpointKind kind) {
+    if (open.get(kind) != null) {
+      needsReset.add(kind);
     }
   }
 
-  /** Gives the direct session back to the source (a lent one, when nothing needs it any more). */
-  void releaseDirect() throws SQLException {
-    Connection session = direct;
-    direct = null;
-    boolean needsReset = directNeedsReset;
-    directNeedsReset = false;
-    source.release(session, EndpointKind.DIRECT, needsReset);
+  /** Gives the session of {@code kind} back to the source (a lent one, when nothing needs it). */
+  void release(EndpointKind kind) throws SQLException {
+    Connection session = open.remove(kind);
+    boolean reset = needsReset.remove(kind);
+    source.release(session, kind, reset);
   }
 
   /**
-   * Gives both sessions back to the source (the driver's closes them); the first failure is thrown
-   * after both were tried.
+   * Gives every open session back to the source (the driver's closes them); the first failure is
+   * thrown after all were tried.
    */
   void close() throws SQLException {
-    SQLException failure = null;
-    Connection pooledSession = pooled;
-    Connection directSession = direct;
-    pooled = null;
-    direct = null;
-    if (pooledSession != null) {
-      failure = release(pooledSession, EndpointKind.POOLED, pooledNeedsReset, failure);
-    }
-    if (directSession != null) {
-      failure = release(directSession, EndpointKind.DIRECT, directNeedsReset, failure);
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  /** Gives one session back; returns the first failure so far, later ones added as suppressed. */
-  private SQLException release(
-      Connection session, EndpointKind kind, boolean needsReset, SQLException failure) {
-    try {
-      source.release(session, kind, needsReset);
-      return failure;
-    } catch (SQLException e) {
-      if (failure == null) {
-        return e;
-      }
-      failure.addSuppressed(e);
-      return failure;
+    EndpointSlots<Connection> sessions = open.removeAll();
+    EnumSet<EndpointKind> reset = EnumSet.copyOf(needsReset);
+    needsReset.clear();
+    SQLException[] failure = new SQLException[1];
+    sessions.forEach(
+        (kind, session) -> {
+          try {
+            source.release(session, kind, reset.contains(kind));
+          } catch (SQLException e) {
+            if (failure[0] == null) {
+              failure[0] = e;
+            } else {
+              failure[0].addSuppressed(e);
+            }
+          }
+        });
+    if (failure[0] != null) {
+      throw failure[0];
     }
   }
 
-  /** Aborts both sessions. */
+  /** Aborts every open session. */
   void abort(Executor executor) throws SQLException {
-    Connection pooledSession = pooled;
-    Connection directSession = direct;
-    pooled = null;
-    direct = null;
-    if (pooledSession != null) {
-      source.abort(pooledSession, EndpointKind.POOLED, executor);
-    }
-    if (directSession != null) {
-      source.abort(directSession, EndpointKind.DIRECT, executor);
-    }
+    EndpointSlots<Connection> sessions = open.removeAll();
+    needsReset.clear();
+    sessions.forEach((kind, session) -> source.abort(session, kind, executor));
   }
 
   // ---- auto-commit ---------------------------------------------------------------------------
@@ -171,12 +159,7 @@ final class PhysicalSessions {
    * on each session as it opens.
    */
   void setAutoCommit(boolean value) throws SQLException {
-    if (pooled != null) {
-      pooled.setAutoCommit(value);
-    }
-    if (direct != null) {
-      direct.setAutoCommit(value);
-    }
+    open.forEach((kind, session) -> session.setAutoCommit(value));
     autoCommit = value;
   }
 
@@ -209,35 +192,33 @@ final class PhysicalSessions {
   }
 
   /**
-   * Sets read-only on both sessions, now and when opened: it applies per transaction in pgJDBC
-   * ({@code BEGIN READ ONLY}), so it is safe on both.
+   * Sets read-only on every session, now and when opened: it applies per transaction in pgJDBC
+   * ({@code BEGIN READ ONLY}), so it is safe on all of them.
    *
    * @param transactionOwner the session of the open transaction, or {@code null}
    */
   void setReadOnly(boolean value, Connection transactionOwner) throws SQLException {
     // pgJDBC refuses the change inside a transaction: ask the transaction's session first, so that
-    // a refusal leaves the other session as it was.
-    Connection first = transactionOwner == direct ? direct : pooled;
-    Connection second = first == direct ? pooled : direct;
-    if (first != null) {
-      first.setReadOnly(value);
+    // a refusal leaves the others as they were.
+    if (transactionOwner != null && open.contains(transactionOwner)) {
+      transactionOwner.setReadOnly(value);
     }
-    if (second != null) {
-      second.setReadOnly(value);
-    }
+    open.forEach(
+        (kind, session) -> {
+          if (session != transactionOwner) {
+            session.setReadOnly(value);
+          }
+        });
     settings.readOnly = value;
   }
 
   /** Sets the holdability on every session, now and when opened. */
   void setHoldability(int value) throws SQLException {
-    if (pooled != null) {
-      pooled.setHoldability(value);
-      pooledNeedsReset = true;
-    }
-    if (direct != null) {
-      direct.setHoldability(value);
-      directNeedsReset = true;
-    }
+    open.forEach(
+        (kind, session) -> {
+          session.setHoldability(value);
+          needsReset.add(kind);
+        });
     settings.holdability = value;
   }
 
@@ -248,14 +229,11 @@ final class PhysicalSessions {
 
   /** Sets the type map on every session, now and when opened. */
   void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-    if (pooled != null) {
-      pooled.setTypeMap(map);
-      pooledNeedsReset = true;
-    }
-    if (direct != null) {
-      direct.setTypeMap(map);
-      directNeedsReset = true;
-    }
+    open.forEach(
+        (kind, session) -> {
+          session.setTypeMap(map);
+          needsReset.add(kind);
+        });
     settings.typeMap = map;
   }
 
@@ -264,25 +242,17 @@ final class PhysicalSessions {
    * application_name} per client and restores it on whichever server connection it uses.
    */
   void setClientInfo(String name, String value) throws SQLClientInfoException {
-    if (pooled != null) {
-      pooled.setClientInfo(name, value);
-      pooledNeedsReset = true;
-    }
-    if (direct != null) {
-      direct.setClientInfo(name, value);
-      directNeedsReset = true;
-    }
+    open.forEach(
+        (kind, session) -> {
+          session.setClientInfo(name, value);
+          needsReset.add(kind);
+        });
     settings.clientInfo(name, value);
   }
 
   /** Sets the network timeout on every session, now and when opened. */
   void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-    if (pooled != null) {
-      pooled.setNetworkTimeout(executor, milliseconds);
-    }
-    if (direct != null) {
-      direct.setNetworkTimeout(executor, milliseconds);
-    }
+    open.forEach((kind, session) -> session.setNetworkTimeout(executor, milliseconds));
     settings.networkTimeoutExecutor = executor;
     settings.networkTimeout = milliseconds;
   }
@@ -290,6 +260,17 @@ final class PhysicalSessions {
   /** Logical network timeout, or -1 when never set. */
   int networkTimeoutIfSet() {
     return settings.networkTimeout;
+  }
+
+  /** The first open session (in the kinds' order) that is inside a transaction, or {@code null}. */
+  Connection firstInTransaction() throws SQLException {
+    for (EndpointKind kind : KINDS) {
+      Connection session = open.get(kind);
+      if (session != null && inTransaction(session)) {
+        return session;
+      }
+    }
+    return null;
   }
 
   // ---- what pgJDBC knows of a session's transaction ------------------------------------------

@@ -1,5 +1,6 @@
 package dev.neonjdbc.internal.routing;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.RoutingEvents;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -108,7 +109,7 @@ final class Pin {
     this.forGood |= forGood;
     checkDue = false;
     beganInTransaction |= inTransaction;
-    sessions.markDirectNeedsReset();
+    sessions.markNeedsReset(EndpointKind.DIRECT);
   }
 
   /** Ends the pin; a pin from the startup parameters stays. */
@@ -126,7 +127,7 @@ final class Pin {
    */
   void endIfNothingHeld() throws SQLException {
     checkDue = false;
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (!pinned || forGood || direct == null) {
       return;
     }
@@ -162,7 +163,7 @@ final class Pin {
     if (transactionEnded) {
       beganInTransaction = false;
     }
-    if (pinned && !forGood && physical == sessions.direct()) {
+    if (pinned && !forGood && physical == sessions.get(EndpointKind.DIRECT)) {
       if (pinBeganInEndedTransaction
           || (sql != null && StatementKeywords.mayReleasePinnedState(sql))) {
         checkDue = true;

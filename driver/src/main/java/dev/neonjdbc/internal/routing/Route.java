@@ -52,15 +52,6 @@ public enum Route {
   PIN;
 
   /**
-   * Tells whether this route needs the direct endpoint.
-   *
-   * @return {@code true} for {@link #DIRECT}, {@link #SESSION}, {@link #UNPIN} and {@link #PIN}
-   */
-  public boolean isDirect() {
-    return this != POOLED;
-  }
-
-  /**
    * Tells whether the statement may change session parameters, so that the router reads them back
    * after it runs.
    *
@@ -68,25 +59,6 @@ public enum Route {
    */
   public boolean changesParameters() {
     return this == SESSION || this == UNPIN;
-  }
-
-  /**
-   * Tells whether running a statement with this route pins the logical connection to its direct
-   * session.
-   *
-   * @return {@code true} for {@link #PIN} only
-   */
-  public boolean pins() {
-    return this == PIN;
-  }
-
-  /**
-   * Tells whether running a statement with this route ends a pin.
-   *
-   * @return {@code true} for {@link #UNPIN} only
-   */
-  public boolean unpins() {
-    return this == UNPIN;
   }
 
   /**

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routing of one logical connection: which of its two lazily opened physical pgJDBC sessions
- * each statement takes, and which transaction owns a physical session.
+ * The routing of one logical connection: which of its lazily opened physical pgJDBC sessions (one
+ * per endpoint kind, see {@link EndpointSlots}) each statement takes, and which transaction owns a
+ * physical session.
  *
  * <p>Rules (DESIGN.md, Routing): a pinning statement moves everything after it to the direct
  * session until the server holds nothing for it any more, {@code DISCARD ALL} or {@code endRequest}
@@ -56,11 +57,6 @@ public final class Router {
   // Whether the transaction the statement runs in had already failed (its COMMIT rolls back).
   private boolean ownerFailedBefore;
 
-  /** A router over the endpoints {@code connector} knows, opening sessions as the driver does. */
-  public Router(PhysicalConnector connector) {
-    this(connector, connector.openingSource(), RoutingEvents.NONE);
-  }
-
   /**
    * A router over the endpoints {@code connector} knows, taking its sessions from {@code source}
    * and reporting to {@code events}.
@@ -98,14 +94,20 @@ public final class Router {
     return Map.copyOf(state.parameters().current());
   }
 
-  /** The pooled physical session if open. */
-  public Connection pooledIfOpen() {
-    return sessions.pooled();
+  /** The physical session of {@code kind} if open, else {@code null}. */
+  public Connection sessionIfOpen(EndpointKind kind) {
+    return sessions.get(kind);
   }
 
-  /** The direct physical session if open. */
-  public Connection directIfOpen() {
-    return sessions.direct();
+  /** The endpoint kind of the open physical session {@code session}, or {@code null}. */
+  public EndpointKind kindOf(Connection session) {
+    return sessions.kindOf(session);
+  }
+
+  /** Calls {@code action} for each open physical session, in the kinds' declaration order. */
+  public <E extends Exception> void forEachOpenSession(
+      EndpointSlots.SlotAction<? super Connection, E> action) throws E {
+    sessions.forEachOpen(action);
   }
 
   /** The endpoint a statement of {@code route} would take now. */
@@ -114,7 +116,7 @@ public final class Router {
       return forcedEndpoint;
     }
     if (transactionOwner != null) {
-      return transactionOwner == sessions.direct() ? EndpointKind.DIRECT : EndpointKind.POOLED;
+      return sessions.kindOf(transactionOwner);
     }
     return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
@@ -155,19 +157,19 @@ public final class Router {
         transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
     Connection target;
     if (transactionOwner != null) {
-      if (adopted && transactionOwner == sessions.pooled()) {
+      if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
         // Give it the logical session state, as if the router had begun it. After a query the
         // server refuses the isolation level: an error rather than a transaction that silently
         // runs without it.
         startPooledTransaction(transactionOwner);
       }
-      if (transactionOwner == sessions.pooled()
-          && route.isDirect()
+      if (transactionOwner == sessions.get(EndpointKind.POOLED)
+          && route != Route.POOLED
           && !carried
           && !moveToDirect(route != Route.DIRECT)) {
         // DDL in a pooled transaction that has written runs there, with the transaction.
         events.statementRouted(EndpointKind.POOLED);
-        return sessions.pooled();
+        return sessions.get(EndpointKind.POOLED);
       }
       target = transactionOwner;
       if (route == Route.PIN) {
@@ -198,10 +200,10 @@ public final class Router {
         state.carryIntoAutoCommitStatement(target, sql);
       }
     }
-    boolean onDirect = target == sessions.direct();
-    events.statementRouted(onDirect ? EndpointKind.DIRECT : EndpointKind.POOLED);
+    EndpointKind kind = sessions.kindOf(target);
+    events.statementRouted(kind);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} -> {}", StatementKeywords.first(sql), onDirect ? "direct" : "pooled");
+      LOG.debug("{} -> {}", StatementKeywords.first(sql), kind.label());
     }
     return target;
   }
@@ -226,7 +228,7 @@ public final class Router {
     boolean ended = !inTransaction && transactionOwner == physical;
     if (inTransaction) {
       transactionOwner = physical;
-      if (physical == sessions.pooled()
+      if (physical == sessions.get(EndpointKind.POOLED)
           && !pooledTransactionStays
           && sql != null
           && StatementKeywords.keepsTransactionOnPooler(sql)) {
@@ -236,7 +238,7 @@ public final class Router {
       transactionOwner = null;
       pooledTransactionStays = false;
     }
-    if (route == Route.UNPIN && physical == sessions.direct() && !inTransaction) {
+    if (route == Route.UNPIN && physical == sessions.get(EndpointKind.DIRECT) && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
       pin.end();
       state.directSessionDiscarded();
@@ -277,7 +279,7 @@ public final class Router {
     if (transactionOwner == null && !sessions.autoCommit()) {
       adoptOpenTransaction();
     }
-    if (transactionOwner != null && transactionOwner == sessions.pooled()) {
+    if (transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED)) {
       currentSql = "pinDirect()";
       moveToDirect(true);
     }
@@ -302,7 +304,7 @@ public final class Router {
    * @return whether the transaction is now on direct
    */
   private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
-    Connection pooled = sessions.pooled();
+    Connection pooled = sessions.get(EndpointKind.POOLED);
     ServerChecks.MoveCheck check =
         pooledTransactionStays
             ? ServerChecks.MoveCheck.refused(
@@ -357,17 +359,8 @@ public final class Router {
    * @return whether such a transaction was found
    */
   private boolean adoptOpenTransaction() throws SQLException {
-    Connection pooled = sessions.pooled();
-    if (pooled != null && PhysicalSessions.inTransaction(pooled)) {
-      transactionOwner = pooled;
-      return true;
-    }
-    Connection direct = sessions.direct();
-    if (direct != null && PhysicalSessions.inTransaction(direct)) {
-      transactionOwner = direct;
-      return true;
-    }
-    return false;
+    transactionOwner = sessions.firstInTransaction();
+    return transactionOwner != null;
   }
 
   /**
@@ -441,7 +434,7 @@ public final class Router {
    */
   private Connection transactionToEnd() throws SQLException {
     if (!routing) {
-      return forcedEndpoint == EndpointKind.DIRECT ? sessions.direct() : sessions.pooled();
+      return sessions.get(forcedEndpoint);
     }
     if (transactionOwner == null) {
       adoptOpenTransaction();
@@ -459,7 +452,7 @@ public final class Router {
     Connection target = current();
     if (routing
         && transactionOwner == null
-        && target == sessions.pooled()
+        && target == sessions.get(EndpointKind.POOLED)
         && !sessions.autoCommit()) {
       startPooledTransaction(target);
     }
@@ -469,7 +462,7 @@ public final class Router {
   /** Called after a savepoint call so the transaction is tracked. */
   public void afterTransactionControl(Connection physical) throws SQLException {
     endStatement(physical, Route.POOLED);
-    if (physical == sessions.pooled() && transactionOwner == physical) {
+    if (physical == sessions.get(EndpointKind.POOLED) && transactionOwner == physical) {
       pooledTransactionStays = true; // a savepoint: moving would lose it
     }
   }
@@ -515,7 +508,8 @@ public final class Router {
       state.rememberSchema(value);
       return;
     }
-    state.setSchema(value, transactionOwner != null && transactionOwner == sessions.pooled());
+    state.setSchema(
+        value, transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED));
   }
 
   // ---- settings mirrored onto every session (see PhysicalSessions) -------------------------
@@ -569,7 +563,7 @@ public final class Router {
    * The physical session for {@code kind}, opened and brought to the logical state on first use.
    */
   public Connection physical(EndpointKind kind) throws SQLException {
-    Connection session = kind == EndpointKind.DIRECT ? sessions.direct() : sessions.pooled();
+    Connection session = sessions.get(kind);
     if (session == null) {
       session = state.open(kind, pin.isPinned());
     }
@@ -577,15 +571,15 @@ public final class Router {
   }
 
   /**
-   * Gives both physical sessions back to their source (the driver's closes them); the first failure
-   * is thrown after both were tried.
+   * Gives every physical session back to its source (the driver's closes them); the first failure
+   * is thrown after all were tried.
    */
   public void close() throws SQLException {
     transactionOwner = null;
     sessions.close();
   }
 
-  /** Aborts both physical sessions. */
+  /** Aborts every physical session. */
   public void abort(Executor executor) throws SQLException {
     transactionOwner = null;
     sessions.abort(executor);
@@ -616,9 +610,9 @@ public final class Router {
     boolean hadState = pin.isPinnedByUse() || !state.parameters().isEmpty();
     pin.end();
     state.forgetParameters();
-    if (sessions.direct() != null && hadState) {
+    if (sessions.get(EndpointKind.DIRECT) != null && hadState) {
       if (lendsDirect) {
-        sessions.markDirectNeedsReset();
+        sessions.markNeedsReset(EndpointKind.DIRECT);
       } else {
         state.resetDirect();
       }
@@ -633,7 +627,7 @@ public final class Router {
    * no open result needs it.
    */
   public Connection idleLentSession() {
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (lendsDirect && direct != null && !pin.isPinned() && transactionOwner != direct) {
       return direct;
     }
@@ -642,15 +636,15 @@ public final class Router {
 
   /** The direct session if it is open and lent per statement, else {@code null}. */
   public Connection lentDirectSession() {
-    return lendsDirect ? sessions.direct() : null;
+    return lendsDirect ? sessions.get(EndpointKind.DIRECT) : null;
   }
 
   /** Gives back the session {@link #idleLentSession()} returned. */
   public void releaseLent(Connection session) throws SQLException {
-    if (session != sessions.direct()) {
+    if (session != sessions.get(EndpointKind.DIRECT)) {
       throw new IllegalStateException("not the lent direct session");
     }
     state.directGivenBack();
-    sessions.releaseDirect();
+    sessions.release(EndpointKind.DIRECT);
   }
 }

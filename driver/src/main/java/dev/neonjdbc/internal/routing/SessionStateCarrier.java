@@ -111,7 +111,7 @@ final class SessionStateCarrier {
    * pooler per transaction ({@code SET TRANSACTION ISOLATION LEVEL} as its first statement).
    */
   void setTransactionIsolation(int level) throws SQLException {
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (direct != null) {
       direct.setTransactionIsolation(level);
     }
@@ -133,13 +133,13 @@ final class SessionStateCarrier {
    *     SET LOCAL search_path} at once
    */
   void setSchema(String value, boolean inPooledTransaction) throws SQLException {
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (direct != null) {
       direct.setSchema(value);
-      sessions.markDirectNeedsReset();
+      sessions.markNeedsReset(EndpointKind.DIRECT);
     }
     if (inPooledTransaction) {
-      try (Statement statement = sessions.pooled().createStatement()) {
+      try (Statement statement = sessions.get(EndpointKind.POOLED).createStatement()) {
         statement.execute(SessionSql.setLocalSearchPath(value));
       }
     }
@@ -221,7 +221,7 @@ final class SessionStateCarrier {
     }
     if (preludeAfterBegin) {
       preludeAfterBegin = false;
-      Connection pooled = sessions.pooled();
+      Connection pooled = sessions.get(EndpointKind.POOLED);
       if (physical == pooled
           && PhysicalSessions.inTransaction(pooled)
           && !PhysicalSessions.transactionFailed(pooled)) {
@@ -261,7 +261,7 @@ final class SessionStateCarrier {
   void resetRoleIfDue(Connection physical, boolean inTransaction) throws SQLException {
     if (resetRoleAfterStatement) {
       resetRoleAfterStatement = false;
-      Connection pooled = sessions.pooled();
+      Connection pooled = sessions.get(EndpointKind.POOLED);
       if (physical == pooled && inTransaction && !PhysicalSessions.transactionFailed(pooled)) {
         try (Statement statement = pooled.createStatement()) {
           statement.execute("RESET ROLE"); // current_user stays the login's; nothing leaks
@@ -293,15 +293,15 @@ final class SessionStateCarrier {
       throws SQLException {
     Set<String> names = statement == null ? null : statement.names;
     parameters.noteCustomNames(names);
-    Connection pooled = sessions.pooled();
+    Connection pooled = sessions.get(EndpointKind.POOLED);
     if (physical == pooled) {
       Map<String, String> reported =
           SessionParameters.query(pooled, parameters.captureAndLocalize());
       parameters.recordInTransaction(reported, names);
       return;
     }
-    Connection direct = sessions.direct();
-    sessions.markDirectNeedsReset();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
+    sessions.markNeedsReset(EndpointKind.DIRECT);
     if (pinned) {
       // The direct session holds the truth while pinned; the pin's end reads it back. Nothing may
       // sync over it in between.
@@ -343,12 +343,12 @@ final class SessionStateCarrier {
     boolean moved = movedTransaction;
     movedTransaction = false;
     if (committed) {
-      if (parameters.commit() && (owner != sessions.direct() || moved)) {
+      if (parameters.commit() && (owner != sessions.get(EndpointKind.DIRECT) || moved)) {
         directInSync = false;
       }
     } else {
       parameters.rollback();
-      if (owner == sessions.direct()) {
+      if (owner == sessions.get(EndpointKind.DIRECT)) {
         directInSync = false; // a sync inside the rolled-back transaction is undone too
       }
     }
@@ -359,14 +359,14 @@ final class SessionStateCarrier {
    * or the parameters changed in a pooled transaction). One round trip, only then.
    */
   void syncDirect() throws SQLException {
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     if (directInSync || direct == null) {
       return;
     }
     try (Statement statement = direct.createStatement()) {
       statement.execute(parameters.syncDirect(isolation != -1));
     }
-    sessions.markDirectNeedsReset();
+    sessions.markNeedsReset(EndpointKind.DIRECT);
     directInSync = true;
   }
 
@@ -419,7 +419,7 @@ final class SessionStateCarrier {
    * JDBC-level isolation level, which the pool owns and resets itself.
    */
   void resetDirect() throws SQLException {
-    Connection direct = sessions.direct();
+    Connection direct = sessions.get(EndpointKind.DIRECT);
     // DISCARD ALL cannot run in a transaction block: with auto-commit off pgJDBC would open one.
     boolean restore = sessions.outsideTransaction(direct);
     try (Statement statement = direct.createStatement()) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -165,7 +166,8 @@ class ErrorStatesTest {
     // public diagnostics agree.
     try (Connection connection = fixture.neon()) {
       run(connection, "LISTEN " + unique("errors_pid"));
-      Connection direct = connection.unwrap(NeonConnection.class).directSession().orElseThrow();
+      Connection direct =
+          connection.unwrap(NeonConnection.class).session(EndpointKind.DIRECT).orElseThrow();
       assertEquals(
           scalar(direct, "select pg_backend_pid()"), scalar(connection, "select pg_backend_pid()"));
     }

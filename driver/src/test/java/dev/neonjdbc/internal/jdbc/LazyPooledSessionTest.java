@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -65,7 +66,9 @@ class LazyPooledSessionTest {
     try (Connection connection =
         DriverManager.getConnection(poolerDownUrl(""), stack.credentials())) {
       NeonConnection neon = connection.unwrap(NeonConnection.class);
-      assertTrue(neon.pooledSession().isEmpty(), "nothing opened on the dead pooled endpoint");
+      assertTrue(
+          neon.session(EndpointKind.POOLED).isEmpty(),
+          "nothing opened on the dead pooled endpoint");
       run(connection, "CREATE TABLE " + table + " (id int primary key)");
       run(connection, "ALTER TABLE " + table + " ADD COLUMN note text");
       run(connection, "CREATE INDEX CONCURRENTLY " + table + "_note ON " + table + " (note)");

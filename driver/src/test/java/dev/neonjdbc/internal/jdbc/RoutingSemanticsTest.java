@@ -252,8 +252,8 @@ class RoutingSemanticsTest {
     Connection client = kit.neon();
     run(client, "LISTEN " + unique("close"));
     NeonConnection neon = client.unwrap(NeonConnection.class);
-    Connection pooled = neon.pooledSession().orElseThrow();
-    Connection direct = neon.directSession().orElseThrow();
+    Connection pooled = neon.session(EndpointKind.POOLED).orElseThrow();
+    Connection direct = neon.session(EndpointKind.DIRECT).orElseThrow();
     Statement statement = client.createStatement();
     client.close();
     assertTrue(pooled.isClosed());

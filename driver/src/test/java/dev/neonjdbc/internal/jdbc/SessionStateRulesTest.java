@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -486,7 +487,7 @@ class SessionStateRulesTest {
       run(client, "LISTEN " + channel);
       run(client, "SET statement_timeout = '4444ms'");
       assertTrue(neon(client).isPinned());
-      Connection direct = neon(client).directSession().orElseThrow();
+      Connection direct = neon(client).session(EndpointKind.DIRECT).orElseThrow();
       client.endRequest();
       assertFalse(neon(client).isPinned());
       assertTrue(neon(client).sessionParameters().isEmpty());

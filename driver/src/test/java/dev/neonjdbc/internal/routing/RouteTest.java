@@ -7,8 +7,6 @@ import static dev.neonjdbc.internal.routing.Route.SESSION;
 import static dev.neonjdbc.internal.routing.Route.UNPIN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +33,8 @@ class RouteTest {
   }
 
   @Test
-  void onlyPooledAvoidsTheDirectEndpoint() {
-    assertFalse(POOLED.isDirect());
-    assertTrue(DIRECT.isDirect());
-    assertTrue(SESSION.isDirect());
-    assertTrue(UNPIN.isDirect());
-    assertTrue(PIN.isDirect());
-  }
-
-  @Test
-  void onlyPinPinsAndOnlyUnpinUnpins() {
+  void onlySessionAndUnpinChangeParameters() {
     for (Route route : Route.values()) {
-      assertEquals(route == PIN, route.pins(), route.name());
-      assertEquals(route == UNPIN, route.unpins(), route.name());
       assertEquals(route == SESSION || route == UNPIN, route.changesParameters(), route.name());
     }
   }
