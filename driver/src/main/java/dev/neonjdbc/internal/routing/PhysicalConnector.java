@@ -131,9 +131,20 @@ public final class PhysicalConnector {
 
   /**
    * Opens a new pgJDBC connection to the endpoint of {@code kind} (the single endpoint when only
-   * one is known).
+   * one is known; for {@link EndpointKind#REPLICA}, the next replica in turn that is not down).
    */
   public Connection open(EndpointKind kind) throws SQLException {
+    if (kind == EndpointKind.REPLICA) {
+      int index = replicaSet == null ? -1 : replicaSet.pick();
+      if (index < 0) {
+        throw new SQLException(
+            replicaSet == null
+                ? "No read replica is configured (replicaHosts) [URL: " + settings.maskedUrl() + "]"
+                : "Every read replica is down [URL: " + settings.maskedUrl() + "]",
+            ConfigErrors.UNABLE_TO_CONNECT);
+      }
+      return openReplica(replicaSet.replicas().get(index));
+    }
     Endpoint endpoint =
         settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
     // With one endpoint known nothing says it is a pooler: the connection is plain pgJDBC.

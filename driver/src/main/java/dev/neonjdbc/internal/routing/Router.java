@@ -46,6 +46,8 @@ public final class Router {
   private final PhysicalSessions sessions;
   private final SessionStateCarrier state;
   private final Pin pin;
+  // Read replicas (DESIGN.md, Read replicas): asked where work begins, told when statements end.
+  private final ReplicaRouting replicas;
 
   private Connection transactionOwner;
   // The statement being routed: endStatement needs its text, never kept past it.
@@ -69,7 +71,8 @@ public final class Router {
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
-    this.sessions = new PhysicalSessions(source);
+    this.replicas = routing ? ReplicaRouting.forConnector(connector) : ReplicaRouting.NONE;
+    this.sessions = new PhysicalSessions(replicas.wrap(source));
     this.state = new SessionStateCarrier(sessions, routing);
     this.pin = new Pin(sessions, state, events, routing && connector.startupStateForcesPin());
   }
@@ -155,6 +158,13 @@ public final class Router {
     }
     ownerFailedBefore =
         transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    // Work that begins here may belong on a read replica (null: it runs on the primary).
+    Connection replica =
+        transactionOwner == null
+                && !pin.isPinned()
+                && replicas.wantsReplica(route, sql, sessions.isReadOnly())
+            ? replicaSession()
+            : null;
     Connection target;
     if (transactionOwner != null) {
       if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
@@ -174,6 +184,13 @@ public final class Router {
       target = transactionOwner;
       if (route == Route.PIN) {
         pinFor(sql, pinsForGood);
+      }
+    } else if (replica != null) {
+      target = replica;
+      if (!autoCommit) {
+        startPooledTransaction(target);
+      } else if (state.hasStateToCarry()) {
+        state.carryIntoAutoCommitStatement(target, sql);
       }
     } else if (carried && !pin.isPinned() && !autoCommit) {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
@@ -201,6 +218,9 @@ public final class Router {
       }
     }
     EndpointKind kind = sessions.kindOf(target);
+    if (kind != EndpointKind.REPLICA) {
+      replicas.beforePrimaryStatement(target, sessions.isReadOnly(), autoCommit, sql);
+    }
     events.statementRouted(kind);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} -> {}", StatementKeywords.first(sql), kind.label());
@@ -224,6 +244,7 @@ public final class Router {
       return;
     }
     state.statementRan(physical);
+    replicas.afterStatement(physical);
     boolean inTransaction = PhysicalSessions.inTransaction(physical);
     boolean ended = !inTransaction && transactionOwner == physical;
     if (inTransaction) {
@@ -390,8 +411,36 @@ public final class Router {
     sessions.setAutoCommit(value);
     if (transactionOwner != null) {
       state.transactionEnded(transactionOwner, !failed);
+      replicas.transactionEnded();
     }
     transactionOwner = null;
+  }
+
+  /**
+   * The read replica's session for work that belongs there, opened on first need on the next
+   * replica in turn; {@code null} when the work runs on the primary instead because every replica
+   * is down or the chosen one did not answer (it is then marked down, see {@link ReplicaRouting}).
+   * A replica session that ended under the connection is given up and a new one opened.
+   */
+  private Connection replicaSession() throws SQLException {
+    Connection open = sessions.get(EndpointKind.REPLICA);
+    if (open != null) {
+      if (!open.isClosed()) {
+        return open;
+      }
+      sessions.release(EndpointKind.REPLICA);
+    }
+    if (!replicas.chooseReplica()) {
+      return null;
+    }
+    try {
+      return physical(EndpointKind.REPLICA);
+    } catch (SQLException e) {
+      if (replicas.openFailed(e)) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Commits the open transaction, wherever it runs. */
@@ -441,6 +490,7 @@ public final class Router {
     }
     Connection owner = transactionOwner;
     transactionOwner = null;
+    replicas.transactionEnded();
     return owner;
   }
 
