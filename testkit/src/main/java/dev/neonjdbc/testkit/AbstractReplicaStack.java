@@ -32,7 +32,7 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
   private final String directHost;
   private final int directPort;
   private final Path logDirectory;
-  private final Duration startupTime;
+  private volatile Duration startupTime = Duration.ZERO;
   private final String frontEndpointId;
   private boolean running = true;
   private boolean removed;
@@ -51,7 +51,6 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
       String directHost,
       int directPort,
       Path logDirectory,
-      Duration startupTime,
       String frontEndpointId) {
     this.primary = primary;
     this.pooledHost = pooledHost;
@@ -59,7 +58,6 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
     this.directHost = directHost;
     this.directPort = directPort;
     this.logDirectory = logDirectory;
-    this.startupTime = startupTime;
     this.frontEndpointId = frontEndpointId;
   }
 
@@ -74,6 +72,11 @@ public abstract class AbstractReplicaStack implements ReplicaStack {
 
   /** Removes what the servers left (data, containers); they are stopped already. */
   protected abstract void removeServers();
+
+  /** Records how long the first start took, for {@link #startupTime()}. */
+  protected final void startedIn(Duration took) {
+    this.startupTime = took;
+  }
 
   /** The stack this replica follows. */
   protected final NeonStack primary() {

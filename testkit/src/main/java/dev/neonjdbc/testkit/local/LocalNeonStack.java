@@ -12,7 +12,6 @@ import dev.neonjdbc.testkit.pgbouncer.PoolerKind;
 import dev.neonjdbc.testkit.pgbouncer.PsqlPgBouncerAdmin;
 import dev.neonjdbc.testkit.postgres.ClusterBootstrap;
 import dev.neonjdbc.testkit.postgres.Passwords;
-import dev.neonjdbc.testkit.process.Commands;
 import dev.neonjdbc.testkit.process.FileTrees;
 import dev.neonjdbc.testkit.process.ServiceUser;
 import dev.neonjdbc.testkit.tls.TlsMaterial;
@@ -85,6 +84,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
   private final String superuserPassword;
   private final String adminPassword;
   private final Path psql;
+  private final LocalReplica.Setup replicaSetup;
   private volatile NeonFront front;
 
   private LocalNeonStack(
@@ -95,7 +95,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
       LocalPgBouncer pgbouncer,
       String superuserPassword,
       String adminPassword,
-      Path psql) {
+      Path psql,
+      LocalReplica.Setup replicaSetup) {
     super(description);
     this.stackDirectory = stackDirectory;
     this.serviceLogDirectory = serviceLogDirectory;
@@ -104,6 +105,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
     this.superuserPassword = superuserPassword;
     this.adminPassword = adminPassword;
     this.psql = psql;
+    this.replicaSetup = replicaSetup;
   }
 
   /**
@@ -226,8 +228,18 @@ public final class LocalNeonStack extends AbstractNeonStack {
               pgbouncer,
               superuserPassword,
               adminPassword,
-              binaries.psql());
-      stack.awaitPooledLogin(pgbouncerLog);
+              binaries.psql(),
+              new LocalReplica.Setup(
+                  binaries,
+                  serviceUser,
+                  tls,
+                  stackDirectory,
+                  serviceLogs,
+                  postgres,
+                  superuserPassword,
+                  authFile,
+                  maxPreparedStatements));
+      pgbouncer.awaitLogin(stack::openPooled, LOGIN_TIMEOUT, pgbouncerLog);
       if (frontWanted) {
         front = FrontCertificates.startInFrontOf(stack, tls, stackDirectory.resolve("front"));
         stack.front = front;
@@ -265,6 +277,21 @@ public final class LocalNeonStack extends AbstractNeonStack {
     return "SELECT inet_server_addr() IS NULL";
   }
 
+  /** The local provider runs replicas: see {@link LocalReplica}. */
+  @Override
+  public String replicaUnavailableReason() {
+    return null;
+  }
+
+  /**
+   * Starts the read replica: {@code pg_basebackup -R} from this stack's PostgreSQL, a hot standby
+   * on a free port, its own PgBouncer, and the front's route for its Neon host names.
+   */
+  @Override
+  protected LocalReplica startReplica() {
+    return LocalReplica.start(this, replicaSetup);
+  }
+
   @Override
   public Connection openSuperuser() throws SQLException {
     return connect(directJdbcUrl(), superuserLogin(superuserPassword));
@@ -288,8 +315,8 @@ public final class LocalNeonStack extends AbstractNeonStack {
   }
 
   /**
-   * Stops the front, PgBouncer and PostgreSQL and deletes the stack directory; logs stay.
-   * Idempotent.
+   * Stops the front, the replica (if one was started), PgBouncer and PostgreSQL and deletes the
+   * stack directory; logs stay. Idempotent.
    */
   @Override
   public synchronized void stop() {
@@ -297,6 +324,7 @@ public final class LocalNeonStack extends AbstractNeonStack {
     if (running != null) {
       running.close();
     }
+    stopReplica();
     pgbouncer.stop();
     postgres.stop();
     preserveLogs(serviceLogDirectory, logDirectory());
@@ -329,35 +357,6 @@ public final class LocalNeonStack extends AbstractNeonStack {
       case "off", "false" -> false;
       default -> throw new NeonStackException(source + " must be on or off, got: " + value);
     };
-  }
-
-  /**
-   * Waits until a client can log in through PgBouncer with SCRAM: that proves PgBouncer can reach
-   * PostgreSQL with the client's keys, not just that its port is open.
-   */
-  private void awaitPooledLogin(Path pgbouncerLog) throws SQLException {
-    long deadline = System.nanoTime() + LOGIN_TIMEOUT.toNanos();
-    while (true) {
-      try (Connection connection = openPooled()) {
-        scalar(connection, "SELECT 1");
-        return;
-      } catch (SQLException e) {
-        if (!pgbouncer.isAlive() || System.nanoTime() > deadline) {
-          throw new NeonStackException(
-              "cannot log in through PgBouncer: "
-                  + e.getMessage()
-                  + "\nPgBouncer log:\n"
-                  + Commands.tailOf(pgbouncerLog),
-              e);
-        }
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new NeonStackException("interrupted while waiting for PgBouncer", e);
-      }
-    }
   }
 
   /**

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,38 +55,93 @@ final class LocalPgBouncer {
       port = FreePorts.pick();
       write(configFile, configForPort.apply(port).render());
       serviceUser.own(configFile);
-      try {
-        ProcessBuilder builder =
-            new ProcessBuilder(
-                    serviceUser.wrap(List.of(executable().toString(), "-q", configFile.toString())))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
-        Commands.scrubEnvironment(builder.environment());
-        process = builder.start();
-        process.getOutputStream().close();
-      } catch (IOException e) {
-        throw new NeonStackException("cannot start " + executable(), e);
-      }
-      if (awaitListening()) {
+      if (launch()) {
         return;
       }
-      last =
-          new NeonStackException(
-              "PgBouncer did not come up on port "
-                  + port
-                  + " (attempt "
-                  + attempt
-                  + "); log "
-                  + logFile
-                  + ":\n"
-                  + Commands.tailOf(logFile)
-                  + "\nconsole "
-                  + consoleLog
-                  + ":\n"
-                  + Commands.tailOf(consoleLog));
+      last = notListening("attempt " + attempt, logFile);
       stop();
     }
     throw last;
+  }
+
+  /**
+   * Starts the stopped PgBouncer again with the configuration and port it had, and waits until it
+   * accepts TCP connections.
+   *
+   * @throws NeonStackException when it does not come up (e.g. the port was taken meanwhile)
+   */
+  void restart(Path logFile) {
+    if (!launch()) {
+      NeonStackException failure = notListening("restart", logFile);
+      stop();
+      throw failure;
+    }
+  }
+
+  private boolean launch() {
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  serviceUser.wrap(List.of(executable().toString(), "-q", configFile.toString())))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
+      Commands.scrubEnvironment(builder.environment());
+      process = builder.start();
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      throw new NeonStackException("cannot start " + executable(), e);
+    }
+    return awaitListening();
+  }
+
+  private NeonStackException notListening(String when, Path logFile) {
+    return new NeonStackException(
+        "PgBouncer did not come up on port "
+            + port
+            + " ("
+            + when
+            + "); log "
+            + logFile
+            + ":\n"
+            + Commands.tailOf(logFile)
+            + "\nconsole "
+            + consoleLog
+            + ":\n"
+            + Commands.tailOf(consoleLog));
+  }
+
+  /** Opens a client connection through this PgBouncer. */
+  interface Login {
+    Connection open() throws SQLException;
+  }
+
+  /**
+   * Waits until a client can log in through PgBouncer with SCRAM and run a query: that proves
+   * PgBouncer can reach PostgreSQL with the client's keys, not just that its port is open.
+   *
+   * @throws NeonStackException when PgBouncer exits or {@code timeout} passes first
+   */
+  void awaitLogin(Login login, Duration timeout, Path logFile) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try (Connection connection = login.open();
+          Statement statement = connection.createStatement()) {
+        statement.execute("SELECT 1");
+        return;
+      } catch (SQLException e) {
+        if (!isAlive() || System.nanoTime() > deadline) {
+          throw new NeonStackException(
+              "cannot log in through PgBouncer on port "
+                  + port
+                  + ": "
+                  + e.getMessage()
+                  + "\nPgBouncer log:\n"
+                  + Commands.tailOf(logFile),
+              e);
+        }
+      }
+      sleep(50);
+    }
   }
 
   /** Whether the process is still running. */

@@ -16,6 +16,10 @@ import java.util.List;
 /**
  * A throwaway PostgreSQL cluster: {@code initdb}, configuration for TLS and SCRAM, {@code pg_ctl
  * start}, and {@code pg_ctl stop}. Durability is switched off; this cluster lives for one JVM.
+ *
+ * <p>A hot standby of another cluster is made with {@link #cloneFrom}: {@code pg_basebackup -R}
+ * copies the primary's data, configuration and {@code pg_hba.conf}, and writes the streaming
+ * settings; {@link #start()} then gives it its own port.
  */
 final class LocalPostgres {
   static final String SUPERUSER = "postgres";
@@ -37,6 +41,7 @@ final class LocalPostgres {
   private final Path socketDirectory;
   private final Path logFile;
   private final TlsMaterial tls;
+  private final boolean standby;
   private int port;
 
   LocalPostgres(
@@ -46,12 +51,77 @@ final class LocalPostgres {
       Path socketDirectory,
       Path logFile,
       TlsMaterial tls) {
+    this(binaries, serviceUser, dataDirectory, socketDirectory, logFile, tls, false);
+  }
+
+  private LocalPostgres(
+      LocalBinaries binaries,
+      ServiceUser serviceUser,
+      Path dataDirectory,
+      Path socketDirectory,
+      Path logFile,
+      TlsMaterial tls,
+      boolean standby) {
     this.binaries = binaries;
     this.serviceUser = serviceUser;
     this.dataDirectory = dataDirectory;
     this.socketDirectory = socketDirectory;
     this.logFile = logFile;
     this.tls = tls;
+    this.standby = standby;
+  }
+
+  /**
+   * Makes a hot standby of this (running) cluster in {@code dataDirectory}: {@code pg_basebackup
+   * -R} as the superuser over this cluster's Unix socket, with a physical replication slot so that
+   * the primary keeps the WAL a stopped standby still needs. Not started yet; {@link #start()}
+   * gives it a port of its own (same socket directory and TLS material).
+   *
+   * @param passFile a libpq password file holding the superuser's password, readable by the service
+   *     user only
+   * @param slot the replication slot to create on this cluster
+   * @param backupLog where {@code pg_basebackup}'s output goes
+   * @throws NeonStackException when the base backup fails (with its output)
+   */
+  LocalPostgres cloneFrom(
+      Path dataDirectory, Path logFile, Path passFile, String slot, Path backupLog) {
+    String conninfo =
+        "host="
+            + socketDirectory
+            + " port="
+            + port
+            + " user="
+            + SUPERUSER
+            + " passfile="
+            + passFile
+            + " application_name="
+            + slot;
+    CommandResult result =
+        Commands.run(
+            serviceUser.wrap(
+                List.of(
+                    binaries.postgres("pg_basebackup"),
+                    "--dbname=" + conninfo,
+                    "--pgdata=" + dataDirectory,
+                    "--write-recovery-conf",
+                    "--wal-method=stream",
+                    "--create-slot",
+                    "--slot=" + slot,
+                    "--checkpoint=fast",
+                    "--no-sync")),
+            INITDB_TIMEOUT);
+    write(backupLog, result.command() + "\n" + result.output(), false);
+    if (!result.succeeded()) {
+      throw new NeonStackException(
+          "pg_basebackup failed (exit "
+              + result.exitCode()
+              + "), see "
+              + backupLog
+              + ":\n"
+              + Commands.tail(result.output()));
+    }
+    return new LocalPostgres(
+        binaries, serviceUser, dataDirectory, socketDirectory, logFile, tls, true);
   }
 
   /**
@@ -99,38 +169,58 @@ final class LocalPostgres {
       Path config = dataDirectory.resolve(KIT_CONFIG);
       write(config, postgresqlConf(port), false);
       serviceUser.own(config);
-      CommandResult result =
-          Commands.run(
-              serviceUser.wrap(
-                  List.of(
-                      binaries.postgres("pg_ctl"),
-                      "-D",
-                      dataDirectory.toString(),
-                      "-l",
-                      logFile.toString(),
-                      "-w",
-                      "-t",
-                      Long.toString(PG_CTL_TIMEOUT.toSeconds()),
-                      "start")),
-              PG_CTL_TIMEOUT.plusSeconds(15));
-      if (result.succeeded()) {
+      last = startOnPort();
+      if (last == null) {
         return;
       }
-      last =
-          new NeonStackException(
-              "pg_ctl start failed (exit "
-                  + result.exitCode()
-                  + ", port "
-                  + port
-                  + "):\n"
-                  + Commands.tail(result.output())
-                  + "\nserver log "
-                  + logFile
-                  + ":\n"
-                  + Commands.tailOf(logFile));
       stop(); // pg_ctl may have left a half-started postmaster behind
     }
     throw last;
+  }
+
+  /**
+   * Starts the stopped server again on the port it had.
+   *
+   * @throws NeonStackException when it does not start (e.g. the port was taken meanwhile)
+   */
+  void restart() {
+    NeonStackException failure = startOnPort();
+    if (failure != null) {
+      stop();
+      throw failure;
+    }
+  }
+
+  /** Runs {@code pg_ctl start}; the failure to report, or null when the server runs. */
+  private NeonStackException startOnPort() {
+    CommandResult result =
+        Commands.run(
+            serviceUser.wrap(
+                List.of(
+                    binaries.postgres("pg_ctl"),
+                    "-D",
+                    dataDirectory.toString(),
+                    "-l",
+                    logFile.toString(),
+                    "-w",
+                    "-t",
+                    Long.toString(PG_CTL_TIMEOUT.toSeconds()),
+                    "start")),
+            PG_CTL_TIMEOUT.plusSeconds(15));
+    if (result.succeeded()) {
+      return null;
+    }
+    return new NeonStackException(
+        "pg_ctl start failed (exit "
+            + result.exitCode()
+            + ", port "
+            + port
+            + "):\n"
+            + Commands.tail(result.output())
+            + "\nserver log "
+            + logFile
+            + ":\n"
+            + Commands.tailOf(logFile));
   }
 
   /** Stops the server: a fast shutdown, or an immediate one if that does not finish in time. */
@@ -184,6 +274,10 @@ final class LocalPostgres {
         "log_connections = on",
         "log_disconnections = on",
         "log_line_prefix = '%m [%p] %q%u@%d/%a '",
+        // A standby's queries hold back the primary's vacuum rather than being cancelled by it.
+        standby
+            ? "hot_standby_feedback = on"
+            : "# primary: streams to standbys (wal_level replica)",
         "",
         "");
   }
@@ -194,6 +288,8 @@ final class LocalPostgres {
         "# generated by neon-jdbc testkit: every login is SCRAM, TLS or not",
         "# TYPE   DATABASE USER ADDRESS       METHOD",
         "local    all      all                scram-sha-256",
+        "# the kit's read replica takes its base backup and streams over the socket",
+        "local    replication all             scram-sha-256",
         "# the kit's WebSocket proxies connect from "
             + TUNNEL_SOURCE_ADDRESS
             + ": cleartext, as Neon's",

@@ -18,8 +18,9 @@ import java.util.Optional;
  * {@code kill -9}): their PostgreSQL and PgBouncer would otherwise run until the machine reboots.
  *
  * <p>Each stack directory holds an owner file with the owning JVM's pid and start time. A directory
- * whose owner is gone has its PgBouncer (by pid file, only if that pid still runs {@code
- * pgbouncer}) and its PostgreSQL ({@code pg_ctl stop -m immediate}) stopped, then is deleted.
+ * whose owner is gone has its PgBouncers (by pid file, only if that pid still runs {@code
+ * pgbouncer}) and its PostgreSQL servers ({@code pg_ctl stop -m immediate}), the read replica's
+ * first, stopped, then is deleted.
  */
 final class StaleStackReaper {
   static final String OWNER_FILE = "owner";
@@ -65,14 +66,23 @@ final class StaleStackReaper {
 
   private static void stopLeftovers(Path dir, LocalBinaries binaries, ServiceUser serviceUser)
       throws IOException {
-    Path pidFile = dir.resolve(LocalNeonStack.PGBOUNCER_PID_FILE);
+    stopPgBouncer(dir.resolve(LocalReplica.PGBOUNCER_PID_FILE));
+    stopPostgres(dir.resolve(LocalReplica.DATA_DIRECTORY), binaries, serviceUser);
+    stopPgBouncer(dir.resolve(LocalNeonStack.PGBOUNCER_PID_FILE));
+    stopPostgres(dir.resolve(LocalNeonStack.DATA_DIRECTORY), binaries, serviceUser);
+  }
+
+  private static void stopPgBouncer(Path pidFile) throws IOException {
     if (Files.isRegularFile(pidFile)) {
       long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
       ProcessHandle.of(pid)
           .filter(p -> p.info().command().map(c -> c.endsWith("pgbouncer")).orElse(false))
           .ifPresent(ProcessHandle::destroyForcibly);
     }
-    Path dataDirectory = dir.resolve(LocalNeonStack.DATA_DIRECTORY);
+  }
+
+  private static void stopPostgres(
+      Path dataDirectory, LocalBinaries binaries, ServiceUser serviceUser) {
     if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
       Commands.run(
           serviceUser.wrap(
