@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
 import dev.neonjdbc.testkit.ServerEndpoint;
@@ -157,6 +159,30 @@ class ReadReplicaRoutingTest {
       assertEquals("1", scalar(writer, "SELECT count(*) FROM " + table), "a plain read");
       assertTrue(kit.onReplica(reader), "a plain read on the primary opens no window");
       run(writer, "DROP TABLE " + table);
+    }
+  }
+
+  @Test
+  void endpointForSaysReplicaAndAReplicaTransactionRefusesSessionState() throws Exception {
+    try (Connection connection = kit.connect(kit.url(""))) {
+      NeonConnection neon = connection.unwrap(NeonConnection.class);
+      assertEquals(EndpointKind.POOLED, neon.endpointFor("SELECT 1"));
+      connection.setReadOnly(true);
+      assertEquals(EndpointKind.REPLICA, neon.endpointFor("SELECT 1"));
+      assertEquals(EndpointKind.DIRECT, neon.endpointFor("CREATE TABLE t ()"));
+
+      connection.setAutoCommit(false);
+      assertTrue(kit.onReplica(connection));
+      SQLException refused =
+          assertThrows(SQLException.class, () -> run(connection, "SET search_path TO public"));
+      assertEquals("0A000", refused.getSQLState(), refused.getMessage());
+      assertTrue(kit.onReplica(connection), "the transaction goes on");
+      connection.commit();
+
+      connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+      assertFalse(kit.onReplica(connection), "a standby refuses SERIALIZABLE: the primary");
+      assertEquals("on", scalar(connection, "SHOW transaction_read_only"));
+      connection.commit();
     }
   }
 }

@@ -10,7 +10,12 @@ import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read-replica rules of one logical connection, asked by {@link Router} at the start and end of
@@ -28,6 +33,8 @@ import java.util.concurrent.Executor;
  *       needs the direct endpoint by its keyword (DDL) goes to the replica too, where a write fails
  *       as PostgreSQL says (25006); statements that keep session state (pins, session {@code SET})
  *       keep their route.
+ *   <li>With {@code SERIALIZABLE} as the connection's isolation level, read-only work stays on the
+ *       primary (READ ONLY): a hot standby refuses serializable transactions.
  *   <li>A logical connection holds at most one replica session: it takes the next replica in turn
  *       that is not down ({@link ReplicaSet#pick}) when it first needs one.
  *   <li>A replica that does not answer when its session opens (refused, timed out, 57P03, any 08
@@ -50,6 +57,8 @@ import java.util.concurrent.Executor;
  * <p>Not thread-safe, like a JDBC connection; the shared state is {@link ReplicaSet}'s.
  */
 final class ReplicaRouting {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaRouting.class);
+  private static final Set<String> NOT_ROUTED_REPORTED = ConcurrentHashMap.newKeySet();
 
   /** Opens a session on a replica's pooled endpoint: the seam tests drive the rules through. */
   @FunctionalInterface
@@ -75,10 +84,26 @@ final class ReplicaRouting {
     this.opener = opener;
   }
 
-  /** The rules for connections through {@code connector}: {@link #NONE} without replicas. */
-  static ReplicaRouting forConnector(PhysicalConnector connector) {
+  /**
+   * The rules for connections through {@code connector}: {@link #NONE} without replicas, and
+   * without per-statement routing (one endpoint known, or {@code route=pooled|direct}), which the
+   * replicas need to tell where a transaction runs: said once at INFO.
+   */
+  static ReplicaRouting forConnector(PhysicalConnector connector, boolean routing) {
     ReplicaSet set = connector.replicaSet();
-    return set == null ? NONE : new ReplicaRouting(set, connector::openReplica);
+    if (set == null) {
+      return NONE;
+    }
+    if (!routing) {
+      if (NOT_ROUTED_REPORTED.add(connector.settings().maskedUrl())) {
+        LOG.info(
+            "jdbc:neon: read replicas are configured but statements are not routed (route={}, or"
+                + " only one primary endpoint known): the replicas are not used",
+            connector.settings().routeMode().name().toLowerCase(Locale.ROOT));
+      }
+      return NONE;
+    }
+    return new ReplicaRouting(set, connector::openReplica);
   }
 
   /** Whether replicas are configured. */
@@ -97,6 +122,36 @@ final class ReplicaRouting {
     boolean hinted = ReplicaStatements.hasReplicaHint(sql);
     boolean fits = route == Route.POOLED || (hinted && route == Route.DIRECT);
     return fits && (readOnly || hinted) && !set.readsPrimaryAfterWrite();
+  }
+
+  /**
+   * Whether a statement of {@code route} would run on a replica now, as far as the route and the
+   * connection tell ({@code NeonConnection.endpointFor}; a hint is not seen here).
+   */
+  boolean wouldTake(Route route, boolean readOnly) {
+    return set != null
+        && route == Route.POOLED
+        && readOnly
+        && !set.readsPrimaryAfterWrite()
+        && set.anyUp();
+  }
+
+  /**
+   * Refuses, before anything is sent, a statement that would leave session state behind (a session
+   * {@code SET}, a pin such as {@code LISTEN} or a temporary table, {@code DISCARD ALL}) in a
+   * transaction open on a replica: the replica's pooled endpoint keeps no session state, and a hot
+   * standby refuses most of these anyway. SQLState 0A000.
+   */
+  static void checkInReplicaTransaction(Route route, String sql) throws SQLException {
+    if (route == Route.SESSION || route == Route.PIN || route == Route.UNPIN) {
+      throw new SQLException(
+          StatementKeywords.first(sql)
+              + " keeps session state, which a transaction on a read replica's pooled endpoint"
+              + " cannot hold. Set session parameters before the transaction begins (they are"
+              + " carried into it), or run this work on the primary (setReadOnly(false), no"
+              + " /* neon:replica */ hint).",
+          Router.REFUSED);
+    }
   }
 
   /**

@@ -119,6 +119,17 @@ final class ReplicaSet {
     return -1;
   }
 
+  /** Whether some replica is not being skipped now. */
+  boolean anyUp() {
+    long now = clock.getAsLong();
+    for (int i = 0; i < replicas.size(); i++) {
+      if (!isDown(i, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the replica at {@code index} is being skipped now. */
   boolean isDown(int index) {
     return isDown(index, clock.getAsLong());

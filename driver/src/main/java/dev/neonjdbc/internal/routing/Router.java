@@ -71,7 +71,7 @@ public final class Router {
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
-    this.replicas = routing ? ReplicaRouting.forConnector(connector) : ReplicaRouting.NONE;
+    this.replicas = ReplicaRouting.forConnector(connector, routing);
     this.sessions = new PhysicalSessions(replicas.wrap(source));
     this.state = new SessionStateCarrier(sessions, routing);
     this.pin = new Pin(sessions, state, events, routing && connector.startupStateForcesPin());
@@ -121,6 +121,9 @@ public final class Router {
     if (transactionOwner != null) {
       return sessions.kindOf(transactionOwner);
     }
+    if (!pin.isPinned() && replicas.wouldTake(route, sessions.isReadOnly())) {
+      return EndpointKind.REPLICA;
+    }
     return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
 
@@ -162,11 +165,15 @@ public final class Router {
     Connection replica =
         transactionOwner == null
                 && !pin.isPinned()
+                && state.isolation() != Connection.TRANSACTION_SERIALIZABLE
                 && replicas.wantsReplica(route, sql, sessions.isReadOnly())
             ? replicaSession()
             : null;
     Connection target;
     if (transactionOwner != null) {
+      if (sessions.kindOf(transactionOwner) == EndpointKind.REPLICA) {
+        ReplicaRouting.checkInReplicaTransaction(route, sql);
+      }
       if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
         // Give it the logical session state, as if the router had begun it. After a query the
         // server refuses the isolation level: an error rather than a transaction that silently
