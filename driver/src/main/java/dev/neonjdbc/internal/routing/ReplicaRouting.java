@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * each statement. Without replicas configured it says no to everything and the router behaves as
  * without it.
  *
- * <p>The rules (DESIGN.md, Read replicas):
+ * <p>The rules (README, "Read replicas"):
  *
  * <ul>
  *   <li>Work that begins with a statement the pooled endpoint could run (an auto-commit statement,

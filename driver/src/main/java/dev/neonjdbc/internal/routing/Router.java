@@ -46,7 +46,7 @@ public final class Router {
   private final PhysicalSessions sessions;
   private final SessionStateCarrier state;
   private final Pin pin;
-  // Read replicas (DESIGN.md, Read replicas): asked where work begins, told when statements end.
+  // Read replicas (README, "Read replicas"): asked where work begins, told when statements end.
   private final ReplicaRouting replicas;
 
   private Connection transactionOwner;
