@@ -1,7 +1,8 @@
 package dev.neonjdbc.internal.jdbc;
 
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.RESULTS;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.RESULTS;
 
+import dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ final class RoutingCallableStatement extends RoutingPreparedStatement implements
 
   /** OUT parameters are read from the statement after any execution: it keeps its session. */
   @Override
-  int adjustOutcome(int outcome) {
+  Outcome adjustOutcome(Outcome outcome) {
     return RESULTS;
   }
 

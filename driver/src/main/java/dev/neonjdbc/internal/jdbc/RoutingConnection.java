@@ -2,6 +2,7 @@ package dev.neonjdbc.internal.jdbc;
 
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
+import dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome;
 import dev.neonjdbc.internal.routing.PhysicalConnector;
 import dev.neonjdbc.internal.routing.Route;
 import dev.neonjdbc.internal.routing.Router;
@@ -31,10 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything it hands out points back at it: statements, their result sets, metadata.
  *
- * <p>When the session source lends direct sessions per statement, a direct session goes back as
- * soon as nothing needs it: at the end of a statement that left no results to read, when the
- * results are closed (or the statement that holds them is closed), at the start of the next
- * statement, at the end of the direct transaction, or when the pin ends.
+ * <p>When the session source lends direct sessions per statement, {@link DirectSessionLease}
+ * decides when the direct session goes back; this class tells it what happened.
  */
 public final class RoutingConnection extends ConnectionOverloads implements NeonConnection {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingConnection.class);
@@ -46,14 +45,15 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   static final String CONNECTION_FAILURE = "08006";
 
   private final Router router;
-  private final OpenStatements openStatements;
+  private final OpenStatements openStatements = new OpenStatements();
+  private final DirectSessionLease lease;
   private boolean closed;
   // The session of the last statement, whose warnings getWarnings() reports.
   private Connection lastUsed;
 
   private RoutingConnection(Router router) {
     this.router = router;
-    this.openStatements = new OpenStatements(router);
+    this.lease = new DirectSessionLease(router, openStatements);
   }
 
   /**
@@ -119,7 +119,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
               + " pooled session when a statement needs it",
           pooledFailure.getSQLState());
       // A lent direct session goes back to its pool until a statement needs it.
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -131,7 +131,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   Connection beginStatement(Route route, String sql) throws SQLException {
     checkOpen();
     // A new statement ends the results of the previous one as far as a lent session goes.
-    released(openStatements.statementStarting());
+    released(lease.statementStarting());
     Connection physical;
     try {
       physical = router.beginStatement(route, sql);
@@ -153,21 +153,21 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
    * Records what a statement left behind (see {@link Router#endStatement}) and gives a lent session
    * back when nothing needs it.
    *
-   * @param outcome what remains to be read, one of {@link ExecutionResults#NO_RESULTS}, {@code
-   *     UPDATE_COUNT}, {@code RESULTS}, {@code QUERY}
+   * @param outcome what remains to be read from the statement
    */
-  void endStatement(RoutingStatement statement, Connection physical, Route route, int outcome)
+  void endStatement(RoutingStatement statement, Connection physical, Route route, Outcome outcome)
       throws SQLException {
-    released(openStatements.statementEnded(statement, physical, route, outcome));
+    router.endStatement(physical, route);
+    released(lease.statementEnded(statement, physical, outcome));
   }
 
   /** The results {@code statement} held are closed (or it is): a lent session may go back. */
   void resultsClosed(RoutingStatement statement) throws SQLException {
-    released(openStatements.resultsClosed(statement));
+    released(lease.resultsClosed(statement));
   }
 
-  private void releaseIdleSession() throws SQLException {
-    released(openStatements.releaseIdle());
+  private void giveBackLentSession() throws SQLException {
+    released(lease.giveBackIfIdle());
   }
 
   private void released(Connection session) {
@@ -289,7 +289,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     routed(() -> router.setAutoCommit(autoCommit));
-    releaseIdleSession();
+    giveBackLentSession();
   }
 
   @Override
@@ -304,7 +304,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     try {
       routed(() -> router.commit());
     } finally {
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -314,7 +314,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     try {
       routed(() -> router.rollback());
     } finally {
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -367,7 +367,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
       throw translate(e);
     } finally {
       router.afterTransactionControl(physical);
-      releaseIdleSession();
+      giveBackLentSession();
     }
   }
 
@@ -516,7 +516,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   public void endRequest() throws SQLException {
     checkOpen();
     routed(() -> router.endRequest());
-    releaseIdleSession();
+    giveBackLentSession();
   }
 
   @Override
@@ -545,6 +545,7 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     closed = true;
     lastUsed = null;
     SQLException failure = null;
+    lease.connectionClosing();
     try {
       openStatements.closeAll();
     } catch (SQLException e) {

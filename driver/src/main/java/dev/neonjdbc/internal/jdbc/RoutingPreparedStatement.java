@@ -1,9 +1,9 @@
 package dev.neonjdbc.internal.jdbc;
 
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.NO_RESULTS;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.QUERY;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.RESULTS;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.UPDATE_COUNT;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.NO_RESULTS;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.QUERY;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.RESULTS;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.UPDATE_COUNT;
 
 import dev.neonjdbc.internal.routing.Route;
 import dev.neonjdbc.internal.routing.SqlClassifier;

@@ -1,11 +1,12 @@
 package dev.neonjdbc.internal.jdbc;
 
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.NO_RESULTS;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.QUERY;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.RESULTS;
-import static dev.neonjdbc.internal.jdbc.ExecutionResults.UPDATE_COUNT;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.NO_RESULTS;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.QUERY;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.RESULTS;
+import static dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome.UPDATE_COUNT;
 
 import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome;
 import dev.neonjdbc.internal.routing.Route;
 import dev.neonjdbc.internal.routing.SqlClassifier;
 import java.sql.Connection;
@@ -66,7 +67,7 @@ class RoutingStatement extends StatementSettingMethods {
    * Records what the statement left behind on its session (transaction state, unpin) and what
    * remains to be read from it: one of the outcomes of {@link ExecutionResults}.
    */
-  final void end(int outcome) throws SQLException {
+  final void end(Outcome outcome) throws SQLException {
     connection.endStatement(this, runningOn, runningRoute, adjustOutcome(outcome));
   }
 
@@ -74,7 +75,7 @@ class RoutingStatement extends StatementSettingMethods {
    * Generated keys are read from the statement after an update: such statements keep their session
    * like a query does. Callable statements override this (OUT parameters).
    */
-  int adjustOutcome(int outcome) {
+  Outcome adjustOutcome(Outcome outcome) {
     if (outcome != QUERY && returnsGeneratedKeys()) {
       return RESULTS;
     }
@@ -93,7 +94,7 @@ class RoutingStatement extends StatementSettingMethods {
    * here (with the warnings) and the statement moved past it, so that the session can go back at
    * once when no further result follows.
    */
-  final boolean holdsResults(int outcome, boolean idle) throws SQLException {
+  final boolean holdsResults(Outcome outcome, boolean idle) throws SQLException {
     return results.hold(outcome, idle, current);
   }
 

@@ -44,22 +44,23 @@ public final class PhysicalConnector {
   private static final Set<String> PASS_THROUGH_REPORTED = ConcurrentHashMap.newKeySet();
 
   private final ConnectionSettings settings;
-  private final Properties pooledProperties;
-  private final Properties directProperties;
+  // The pgJDBC properties of each endpoint kind's sessions.
+  private final EndpointSlots<Properties> properties = new EndpointSlots<>();
   private final SessionLogin login;
   private final ReplicaSet replicaSet;
 
   private PhysicalConnector(ConnectionSettings settings) throws SQLException {
     this.settings = settings;
     this.replicaSet = ReplicaSet.forSettings(settings);
-    this.directProperties = settings.pgjdbcProperties();
-    this.pooledProperties = pooledProperties(settings);
+    Properties directProperties = settings.pgjdbcProperties();
+    properties.set(EndpointKind.DIRECT, directProperties);
+    properties.set(EndpointKind.POOLED, pooledProperties(settings));
     boolean tunnel = isTunnel(settings);
     if (enabled(settings, NeonProperty.STARTUP_PARAMETERS, settings.isNeonHost() || tunnel)) {
-      useStartupParameters(directProperties);
-      useStartupParameters(pooledProperties);
+      properties.forEach((kind, endpointProperties) -> useStartupParameters(endpointProperties));
     }
-    WebSocketTransport.apply(settings, pooledProperties, directProperties);
+    WebSocketTransport.apply(
+        settings, properties.get(EndpointKind.POOLED), properties.get(EndpointKind.DIRECT));
     this.login = login(settings, directProperties, tunnel);
   }
 
@@ -148,18 +149,20 @@ public final class PhysicalConnector {
     Endpoint endpoint =
         settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
     // With one endpoint known nothing says it is a pooler: the connection is plain pgJDBC.
-    Properties properties =
-        kind == EndpointKind.POOLED && settings.hasBothEndpoints()
-            ? pooledProperties
-            : directProperties;
+    Properties sessionProperties =
+        properties.get(settings.hasBothEndpoints() ? kind : EndpointKind.DIRECT);
     String url = settings.pgjdbcUrl(endpoint);
     try {
-      Connection connection = login.open(url, endpoint, properties);
+      Connection connection = login.open(url, endpoint, sessionProperties);
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {
       throw nameEndpoint(
-          explain(WebSocketTransport.explain(e, settings.maskedUrl()), kind, endpoint, properties),
+          explain(
+              WebSocketTransport.explain(e, settings.maskedUrl()),
+              kind,
+              endpoint,
+              sessionProperties),
           kind,
           endpoint);
     }
@@ -172,26 +175,26 @@ public final class PhysicalConnector {
    * replica's endpoint id, not the primary's.
    */
   public Connection openReplica(ReplicaEndpoint replica) throws SQLException {
-    Properties properties = new Properties();
-    properties.putAll(pooledProperties);
+    Properties replicaProperties = new Properties();
+    replicaProperties.putAll(properties.get(EndpointKind.POOLED));
     if (replica.user() != null) {
-      properties.setProperty("user", replica.user());
+      replicaProperties.setProperty("user", replica.user());
     }
     if (replica.password() != null) {
-      properties.setProperty("password", replica.password());
+      replicaProperties.setProperty("password", replica.password());
     }
-    String options = properties.getProperty("options");
+    String options = replicaProperties.getProperty("options");
     if (options != null && options.trim().startsWith("endpoint=")) {
       if (NeonHosts.isNeonHost(replica.pooled().host())) {
-        properties.setProperty(
+        replicaProperties.setProperty(
             "options", "endpoint=" + NeonHosts.endpointId(replica.pooled().host()) + POOLER);
       } else {
-        properties.remove("options");
+        replicaProperties.remove("options");
       }
     }
     Endpoint endpoint = replica.pooled();
     try {
-      Connection connection = login.open(settings.pgjdbcUrl(replica), endpoint, properties);
+      Connection connection = login.open(settings.pgjdbcUrl(replica), endpoint, replicaProperties);
       LOG.debug("opened replica connection to {}", endpoint);
       return connection;
     } catch (SQLException e) {
@@ -271,6 +274,7 @@ public final class PhysicalConnector {
    * options} beyond Neon's {@code endpoint=ID}) that the pooled endpoint cannot carry.
    */
   public boolean startupStateForcesPin() {
+    Properties directProperties = properties.get(EndpointKind.DIRECT);
     String options = directProperties.getProperty("options");
     return directProperties.getProperty("currentSchema") != null
         || (options != null && !isOnlyNeonEndpointOption(options));

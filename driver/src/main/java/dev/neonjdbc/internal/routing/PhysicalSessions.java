@@ -1,6 +1,7 @@
 package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
+import dev.neonjdbc.internal.routing.RouterSessionSource.TransactionStatus;
 import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
@@ -8,8 +9,6 @@ import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
 
 /**
  * The physical pgJDBC sessions of one logical connection, one per endpoint kind, taken from a
@@ -26,7 +25,7 @@ import org.postgresql.core.TransactionState;
 final class PhysicalSessions {
   private static final EndpointKind[] KINDS = EndpointKind.values();
 
-  private final SessionSource source;
+  private final RouterSessionSource source;
 
   private final EndpointSlots<Connection> open = new EndpointSlots<>();
   // The kinds whose session got state a pool does not reset by itself (see SessionSource).
@@ -36,7 +35,7 @@ final class PhysicalSessions {
   private final ClientSideSettings settings = new ClientSideSettings();
 
   /** Sessions taken from {@code source}; none is open yet. */
-  PhysicalSessions(SessionSource source) {
+  PhysicalSessions(RouterSessionSource source) {
     this.source = source;
   }
 
@@ -273,23 +272,32 @@ final class PhysicalSessions {
     return null;
   }
 
-  // ---- what pgJDBC knows of a session's transaction ------------------------------------------
+  // ---- what the source says of a session ----------------------------------------------------
 
-  /** Whether {@code physical} is inside a transaction (open or failed), by pgJDBC's tracking. */
-  static boolean inTransaction(Connection physical) throws SQLException {
-    if (physical instanceof BaseConnection) {
-      return ((BaseConnection) physical).getTransactionState() != TransactionState.IDLE;
-    }
-    BaseConnection base = physical.unwrap(BaseConnection.class);
-    return base.getTransactionState() != TransactionState.IDLE;
+  /** Whether {@code physical} is inside a transaction (open or failed). Sends nothing. */
+  boolean inTransaction(Connection physical) throws SQLException {
+    return source.transactionStatus(physical) != TransactionStatus.IDLE;
   }
 
   /** Whether the session's transaction failed: nothing more runs there before it ends. */
-  static boolean transactionFailed(Connection physical) throws SQLException {
-    BaseConnection base =
-        physical instanceof BaseConnection
-            ? (BaseConnection) physical
-            : physical.unwrap(BaseConnection.class);
-    return base.getTransactionState() == TransactionState.FAILED;
+  boolean transactionFailed(Connection physical) throws SQLException {
+    return source.transactionStatus(physical) == TransactionStatus.FAILED;
+  }
+
+  /** Asks the open pooled transaction whether it may move to direct ({@link ServerChecks}). */
+  ServerChecks.MoveCheck moveCheck(Connection pooled, SessionParameters parameters)
+      throws SQLException {
+    return source.moveCheck(pooled, parameters);
+  }
+
+  /** Asks the direct session whether anything still needs the pin ({@link ServerChecks}). */
+  ServerChecks.PinCheck pinCheck(Connection direct, SessionParameters parameters)
+      throws SQLException {
+    return source.pinCheck(direct, parameters);
+  }
+
+  /** Runs a {@link SessionParameters} capture query on {@code session}: what it reports. */
+  Map<String, String> readParameters(Connection session, String query) throws SQLException {
+    return source.readParameters(session, query);
   }
 }

@@ -134,7 +134,7 @@ final class Pin {
     ServerChecks.PinCheck check;
     boolean restore = sessions.outsideTransaction(direct);
     try {
-      check = ServerChecks.pinHolds(direct, state.parameters());
+      check = sessions.pinCheck(direct, state.parameters());
     } finally {
       PhysicalSessions.restoreAutoCommit(direct, restore);
     }

@@ -2,7 +2,6 @@ package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.internal.config.ReplicaEndpoint;
-import dev.neonjdbc.spi.SessionSource;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -11,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -203,12 +203,13 @@ final class ReplicaRouting {
    * session state), so that it cannot write; transactions are READ ONLY through pgJDBC already. For
    * other connections, a statement that may write is noted for read-your-writes.
    */
-  void beforePrimaryStatement(Connection target, boolean readOnly, boolean autoCommit, String sql)
+  void beforePrimaryStatement(
+      Connection target, PhysicalSessions sessions, boolean autoCommit, String sql)
       throws SQLException {
     if (set == null) {
       return;
     }
-    if (!readOnly) {
+    if (!sessions.isReadOnly()) {
       if (!pendingWrite && ReplicaStatements.mayWrite(sql)) {
         pendingWrite = true;
       }
@@ -217,7 +218,7 @@ final class ReplicaRouting {
     if (!autoCommit || StatementKeywords.controlsTransaction(sql)) {
       return;
     }
-    boolean open = PhysicalSessions.inTransaction(target);
+    boolean open = sessions.inTransaction(target);
     try (Statement statement = target.createStatement()) {
       statement.execute(open ? "SET TRANSACTION READ ONLY" : "BEGIN READ ONLY");
     }
@@ -229,7 +230,7 @@ final class ReplicaRouting {
    * session parameter it set is kept, as in auto-commit mode; a failed one is rolled back), and
    * records a write for read-your-writes once its transaction is over.
    */
-  void afterStatement(Connection physical) throws SQLException {
+  void afterStatement(Connection physical, PhysicalSessions sessions) throws SQLException {
     if (set == null) {
       return;
     }
@@ -238,12 +239,12 @@ final class ReplicaRouting {
     if (physical == null || physical.isClosed()) {
       return;
     }
-    if (guarded && PhysicalSessions.inTransaction(physical)) {
+    if (guarded && sessions.inTransaction(physical)) {
       try (Statement statement = physical.createStatement()) {
-        statement.execute(PhysicalSessions.transactionFailed(physical) ? "ROLLBACK" : "COMMIT");
+        statement.execute(sessions.transactionFailed(physical) ? "ROLLBACK" : "COMMIT");
       }
     }
-    if (pendingWrite && !PhysicalSessions.inTransaction(physical)) {
+    if (pendingWrite && !sessions.inTransaction(physical)) {
       transactionEnded();
     }
   }
@@ -258,49 +259,78 @@ final class ReplicaRouting {
 
   /**
    * {@code source} with replica sessions opened here, on the chosen replica, and closed when given
-   * back: a replica's pooled endpoint is a PgBouncer, so no client pool sits in front of it.
+   * back: a replica's pooled endpoint is a PgBouncer, so no client pool sits in front of it (a data
+   * source's pools serve the primary's endpoints only).
    */
-  SessionSource wrap(SessionSource source) {
-    if (set == null) {
-      return source;
+  RouterSessionSource wrap(RouterSessionSource source) {
+    return set == null ? source : new ReplicaSessions(source);
+  }
+
+  /** A session source whose {@link EndpointKind#REPLICA} sessions this connection opens itself. */
+  private final class ReplicaSessions implements RouterSessionSource {
+    private final RouterSessionSource source;
+
+    ReplicaSessions(RouterSessionSource source) {
+      this.source = source;
     }
-    ReplicaRouting routing = this;
-    return new SessionSource() {
-      @Override
-      public Connection acquire(EndpointKind kind) throws SQLException {
-        if (kind != EndpointKind.REPLICA) {
-          return source.acquire(kind);
-        }
-        if (routing.chosen < 0 && !routing.chooseReplica()) {
-          throw new SQLException("every read replica is down", "08001");
-        }
-        return opener.open(set.replicas().get(routing.chosen));
-      }
 
-      @Override
-      public void release(Connection session, EndpointKind kind, boolean needsReset)
-          throws SQLException {
-        if (kind == EndpointKind.REPLICA) {
-          session.close();
-        } else {
-          source.release(session, kind, needsReset);
-        }
+    @Override
+    public Connection acquire(EndpointKind kind) throws SQLException {
+      if (kind != EndpointKind.REPLICA) {
+        return source.acquire(kind);
       }
+      if (chosen < 0 && !chooseReplica()) {
+        throw new SQLException("every read replica is down", "08001");
+      }
+      return opener.open(set.replicas().get(chosen));
+    }
 
-      @Override
-      public void abort(Connection session, EndpointKind kind, Executor executor)
-          throws SQLException {
-        if (kind == EndpointKind.REPLICA) {
-          session.abort(executor);
-        } else {
-          source.abort(session, kind, executor);
-        }
+    @Override
+    public void release(Connection session, EndpointKind kind, boolean needsReset)
+        throws SQLException {
+      if (kind == EndpointKind.REPLICA) {
+        session.close();
+      } else {
+        source.release(session, kind, needsReset);
       }
+    }
 
-      @Override
-      public boolean lendsPerStatement(EndpointKind kind) {
-        return kind != EndpointKind.REPLICA && source.lendsPerStatement(kind);
+    @Override
+    public void abort(Connection session, EndpointKind kind, Executor executor)
+        throws SQLException {
+      if (kind == EndpointKind.REPLICA) {
+        session.abort(executor);
+      } else {
+        source.abort(session, kind, executor);
       }
-    };
+    }
+
+    @Override
+    public boolean lendsPerStatement(EndpointKind kind) {
+      return kind != EndpointKind.REPLICA && source.lendsPerStatement(kind);
+    }
+
+    @Override
+    public TransactionStatus transactionStatus(Connection session) throws SQLException {
+      return source.transactionStatus(session);
+    }
+
+    @Override
+    public ServerChecks.MoveCheck moveCheck(Connection pooled, SessionParameters parameters)
+        throws SQLException {
+      return source.moveCheck(pooled, parameters);
+    }
+
+    @Override
+    public ServerChecks.PinCheck pinCheck(Connection direct, SessionParameters parameters)
+        throws SQLException {
+      return source.pinCheck(direct, parameters);
+    }
+
+    @Override
+    public Map<String, String> readParameters(Connection session, String query)
+        throws SQLException {
+      return source.readParameters(session, query);
+    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
-import dev.neonjdbc.internal.config.RouteMode;
 import dev.neonjdbc.spi.RoutingEvents;
 import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Physical sessions come from a {@link SessionSource} ({@link PhysicalSessions}). The driver's
  * opens them on first need and closes them on close; a data source's may lend the direct session
- * per statement, in which case the router gives it back as soon as no pin, no transaction and no
- * open result needs it (see {@link #idleLentSession()}).
+ * per statement, in which case the logical connection gives it back as soon as no pin, no
+ * transaction ({@link #holdsDirect}) and no open result needs it.
  */
 public final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -49,32 +48,50 @@ public final class Router {
   // Read replicas (README, "Read replicas"): asked where work begins, told when statements end.
   private final ReplicaRouting replicas;
 
-  private Connection transactionOwner;
+  private final OpenTransaction transaction;
+
   // The statement being routed: endStatement needs its text, never kept past it.
   private String currentSql;
-  // The open pooled transaction holds what a move would lose (a NOTIFY, a savepoint).
-  private boolean pooledTransactionStays;
   // What the session-parameter statement being routed sets, or null for any other statement.
   private SessionStatement currentSession;
-  // Whether the transaction the statement runs in had already failed (its COMMIT rolls back).
-  private boolean ownerFailedBefore;
 
   /**
    * A router over the endpoints {@code connector} knows, taking its sessions from {@code source}
    * and reporting to {@code events}.
    */
   public Router(PhysicalConnector connector, SessionSource source, RoutingEvents events) {
+    this(
+        RouterOptions.of(connector),
+        RouterSessionSource.overPgJdbc(source),
+        events,
+        ReplicaRouting.forConnector(connector, RouterOptions.of(connector).routing()));
+  }
+
+  /**
+   * A router with {@code options}, taking its sessions from {@code source} and asking it about
+   * them, and reporting to {@code events}: the seam the router's unit tests use.
+   */
+  Router(RouterOptions options, RouterSessionSource source, RoutingEvents events) {
+    this(options, source, events, ReplicaRouting.NONE);
+  }
+
+  /** The seam's router with read-replica rules ({@link ReplicaRouting#NONE} for none). */
+  Router(
+      RouterOptions options,
+      RouterSessionSource source,
+      RoutingEvents events,
+      ReplicaRouting replicas) {
     this.events = events;
-    RouteMode mode = connector.settings().routeMode();
-    this.routing = mode == RouteMode.AUTO && connector.settings().hasBothEndpoints();
+    this.routing = options.routing();
     // Without per-statement routing there is no transaction tracking to tell when a lent session
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
-    this.forcedEndpoint = mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED;
-    this.replicas = ReplicaRouting.forConnector(connector, routing);
+    this.forcedEndpoint = options.forcedEndpoint();
+    this.replicas = replicas;
     this.sessions = new PhysicalSessions(replicas.wrap(source));
     this.state = new SessionStateCarrier(sessions, routing);
-    this.pin = new Pin(sessions, state, events, routing && connector.startupStateForcesPin());
+    this.pin = new Pin(sessions, state, events, routing && options.pinnedAtStartup());
+    this.transaction = new OpenTransaction(sessions, state);
   }
 
   /** Whether statements are routed one by one. */
@@ -118,8 +135,8 @@ public final class Router {
     if (!routing) {
       return forcedEndpoint;
     }
-    if (transactionOwner != null) {
-      return sessions.kindOf(transactionOwner);
+    if (transaction.isOpen()) {
+      return sessions.kindOf(transaction.owner());
     }
     if (!pin.isPinned() && replicas.wouldTake(route, sessions.isReadOnly())) {
       return EndpointKind.REPLICA;
@@ -153,34 +170,33 @@ public final class Router {
       pinsForGood = currentSession.pinsForGood();
     }
     boolean autoCommit = sessions.autoCommit();
-    boolean adopted = transactionOwner == null && !autoCommit && adoptOpenTransaction();
-    if (transactionOwner == null
+    boolean adopted = !transaction.isOpen() && !autoCommit && transaction.adopt();
+    if (!transaction.isOpen()
         && pin.isCheckDue()
         && !StatementKeywords.mayReleasePinnedState(sql)) {
       pin.endIfNothingHeld(); // else the check follows the statement
     }
-    ownerFailedBefore =
-        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
+    transaction.statementStarting();
     // Work that begins here may belong on a read replica (null: it runs on the primary).
     Connection replica =
-        transactionOwner == null
+        !transaction.isOpen()
                 && !pin.isPinned()
                 && state.isolation() != Connection.TRANSACTION_SERIALIZABLE
                 && replicas.wantsReplica(route, sql, sessions.isReadOnly())
             ? replicaSession()
             : null;
     Connection target;
-    if (transactionOwner != null) {
-      if (sessions.kindOf(transactionOwner) == EndpointKind.REPLICA) {
+    if (transaction.isOpen()) {
+      if (transaction.isOn(EndpointKind.REPLICA)) {
         ReplicaRouting.checkInReplicaTransaction(route, sql);
       }
-      if (adopted && transactionOwner == sessions.get(EndpointKind.POOLED)) {
+      if (adopted && transaction.isOn(EndpointKind.POOLED)) {
         // Give it the logical session state, as if the router had begun it. After a query the
         // server refuses the isolation level: an error rather than a transaction that silently
         // runs without it.
-        startPooledTransaction(transactionOwner);
+        transaction.startPooled(transaction.owner());
       }
-      if (transactionOwner == sessions.get(EndpointKind.POOLED)
+      if (transaction.isOn(EndpointKind.POOLED)
           && route != Route.POOLED
           && !carried
           && !moveToDirect(route != Route.DIRECT)) {
@@ -188,21 +204,21 @@ public final class Router {
         events.statementRouted(EndpointKind.POOLED);
         return sessions.get(EndpointKind.POOLED);
       }
-      target = transactionOwner;
+      target = transaction.owner();
       if (route == Route.PIN) {
         pinFor(sql, pinsForGood);
       }
     } else if (replica != null) {
       target = replica;
       if (!autoCommit) {
-        startPooledTransaction(target);
+        transaction.startPooled(target);
       } else if (state.hasStateToCarry()) {
         state.carryIntoAutoCommitStatement(target, sql);
       }
     } else if (carried && !pin.isPinned() && !autoCommit) {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
       target = physical(EndpointKind.POOLED);
-      startPooledTransaction(target);
+      transaction.startPooled(target);
     } else if (pin.isPinned()
         || route != Route.POOLED
         || (autoCommit && state.hasStateToCarry() && StatementKeywords.mayCommitInside(sql))) {
@@ -218,7 +234,7 @@ public final class Router {
           // SET TRANSACTION must come first in its transaction: the parameters follow it.
           state.carryAfterStatement();
         } else {
-          startPooledTransaction(target);
+          transaction.startPooled(target);
         }
       } else if (state.hasStateToCarry()) {
         state.carryIntoAutoCommitStatement(target, sql);
@@ -226,7 +242,7 @@ public final class Router {
     }
     EndpointKind kind = sessions.kindOf(target);
     if (kind != EndpointKind.REPLICA) {
-      replicas.beforePrimaryStatement(target, sessions.isReadOnly(), autoCommit, sql);
+      replicas.beforePrimaryStatement(target, sessions, autoCommit, sql);
     }
     events.statementRouted(kind);
     if (LOG.isDebugEnabled()) {
@@ -251,33 +267,20 @@ public final class Router {
       return;
     }
     state.statementRan(physical);
-    replicas.afterStatement(physical);
-    boolean inTransaction = PhysicalSessions.inTransaction(physical);
-    boolean ended = !inTransaction && transactionOwner == physical;
-    if (inTransaction) {
-      transactionOwner = physical;
-      if (physical == sessions.get(EndpointKind.POOLED)
-          && !pooledTransactionStays
-          && sql != null
-          && StatementKeywords.keepsTransactionOnPooler(sql)) {
-        pooledTransactionStays = true;
-      }
-    } else if (ended) {
-      transactionOwner = null;
-      pooledTransactionStays = false;
-    }
+    replicas.afterStatement(physical, sessions);
+    boolean inTransaction = sessions.inTransaction(physical);
+    boolean ended = transaction.statementRan(physical, inTransaction, sql);
     if (route == Route.UNPIN && physical == sessions.get(EndpointKind.DIRECT) && !inTransaction) {
       // DISCARD ALL reset the direct session to its defaults: the logical state goes with it.
       pin.end();
       state.directSessionDiscarded();
     }
-    if (route.changesParameters() && !PhysicalSessions.transactionFailed(physical)) {
+    if (route.changesParameters() && !sessions.transactionFailed(physical)) {
       state.recordParameters(physical, inTransaction, currentSession, pin.isPinned());
     }
     state.resetRoleIfDue(physical, inTransaction);
     if (ended) {
-      state.transactionEnded(
-          physical, !ownerFailedBefore && sql != null && StatementKeywords.endsByCommit(sql));
+      transaction.endedByStatement(physical, sql);
     }
     pin.afterStatement(physical, inTransaction, ended, sql);
   }
@@ -290,8 +293,8 @@ public final class Router {
     if (!routing) {
       return physical(forcedEndpoint);
     }
-    if (transactionOwner != null) {
-      return transactionOwner;
+    if (transaction.isOpen()) {
+      return transaction.owner();
     }
     return physical(pin.isPinned() ? EndpointKind.DIRECT : EndpointKind.POOLED);
   }
@@ -304,21 +307,21 @@ public final class Router {
     if (!routing) {
       return;
     }
-    if (transactionOwner == null && !sessions.autoCommit()) {
-      adoptOpenTransaction();
+    if (!transaction.isOpen() && !sessions.autoCommit()) {
+      transaction.adopt();
     }
-    if (transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED)) {
+    if (transaction.isOn(EndpointKind.POOLED)) {
       currentSql = "pinDirect()";
       moveToDirect(true);
     }
-    pin.begin("pinDirect()", true, transactionOpen());
+    pin.begin("pinDirect()", true, transaction.isOpenOrBegins());
   }
 
   private void pinFor(String sql, boolean forGood) {
     if (forGood) {
-      pin.begin(StatementKeywords.first(sql), true, transactionOpen());
+      pin.begin(StatementKeywords.first(sql), true, transaction.isOpenOrBegins());
     } else {
-      pin.beginFor(sql, transactionOpen());
+      pin.beginFor(sql, transaction.isOpenOrBegins());
     }
   }
 
@@ -334,10 +337,10 @@ public final class Router {
   private boolean moveToDirect(boolean refuseIfNot) throws SQLException {
     Connection pooled = sessions.get(EndpointKind.POOLED);
     ServerChecks.MoveCheck check =
-        pooledTransactionStays
+        transaction.staysOnPooler()
             ? ServerChecks.MoveCheck.refused(
                 "it has sent a NOTIFY, set a savepoint or deferred constraints, which would be lost")
-            : ServerChecks.mayMove(pooled, state.parameters());
+            : sessions.moveCheck(pooled, state.parameters());
     if (!check.movable()) {
       if (refuseIfNot && currentSql != null && check.setsLoginRole(currentSql)) {
         // SET ROLE back to the login's own role (Flyway restores its original role this way, in
@@ -353,11 +356,11 @@ public final class Router {
       return false;
     }
     pooled.rollback(); // nothing written: rolling back loses nothing
-    transactionOwner = null;
+    transaction.ownedBy(null);
     Connection session = physical(EndpointKind.DIRECT);
     state.syncDirect();
     state.carryIntoMovedTransaction(session, check.parameters());
-    transactionOwner = session;
+    transaction.ownedBy(session);
     if (state.isolation() != -1) {
       LOG.debug("moved transaction keeps isolation {}", state.isolation());
     }
@@ -368,39 +371,7 @@ public final class Router {
     return true;
   }
 
-  // ---- transactions ------------------------------------------------------------------------
-
-  /**
-   * Whether what happens now happens in a transaction: one is open, or auto-commit is off and the
-   * next statement begins one. A pin that begins in a transaction is checked again when it ends.
-   */
-  private boolean transactionOpen() {
-    return !sessions.autoCommit() || transactionOwner != null;
-  }
-
-  /**
-   * Takes as the transaction's session one whose transaction began without a statement of the
-   * router: pgJDBC's own metadata queries open one when auto-commit is off, and so does a {@code
-   * BEGIN} sent in auto-commit mode before auto-commit was switched off. Later statements, commit
-   * and rollback must go there too. Sends nothing.
-   *
-   * @return whether such a transaction was found
-   */
-  private boolean adoptOpenTransaction() throws SQLException {
-    transactionOwner = sessions.firstInTransaction();
-    return transactionOwner != null;
-  }
-
-  /**
-   * Begins a pooled transaction in the logical session state ({@link
-   * SessionStateCarrier#startPooledTransaction}); the session owns the transaction once its prelude
-   * began it.
-   */
-  private void startPooledTransaction(Connection target) throws SQLException {
-    if (state.startPooledTransaction(target)) {
-      transactionOwner = target;
-    }
-  }
+  // ---- transactions (see OpenTransaction) --------------------------------------------------
 
   /** Logical auto-commit. */
   public boolean getAutoCommit() {
@@ -412,15 +383,11 @@ public final class Router {
     if (value == sessions.autoCommit()) {
       return;
     }
-    // pgJDBC commits when auto-commit is switched on; the server rolls a failed transaction back.
-    boolean failed =
-        transactionOwner != null && PhysicalSessions.transactionFailed(transactionOwner);
-    sessions.setAutoCommit(value);
-    if (transactionOwner != null) {
-      state.transactionEnded(transactionOwner, !failed);
+    boolean ends = transaction.isOpen();
+    transaction.setAutoCommit(value);
+    if (ends) {
       replicas.transactionEnded();
     }
-    transactionOwner = null;
   }
 
   /**
@@ -457,16 +424,7 @@ public final class Router {
     }
     Connection owner = transactionToEnd();
     if (owner != null) {
-      // A failed transaction's COMMIT is a rollback on the server: its SETs are gone there too.
-      boolean committed = !PhysicalSessions.transactionFailed(owner);
-      try {
-        owner.commit();
-      } catch (SQLException e) {
-        committed = false;
-        throw e;
-      } finally {
-        state.transactionEnded(owner, committed);
-      }
+      transaction.commit(owner);
       pin.afterTransactionEnd();
     }
   }
@@ -478,8 +436,7 @@ public final class Router {
     }
     Connection owner = transactionToEnd();
     if (owner != null) {
-      owner.rollback();
-      state.transactionEnded(owner, false);
+      transaction.rollback(owner);
       pin.afterTransactionEnd();
     }
   }
@@ -489,14 +446,7 @@ public final class Router {
    * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
    */
   private Connection transactionToEnd() throws SQLException {
-    if (!routing) {
-      return sessions.get(forcedEndpoint);
-    }
-    if (transactionOwner == null) {
-      adoptOpenTransaction();
-    }
-    Connection owner = transactionOwner;
-    transactionOwner = null;
+    Connection owner = routing ? transaction.take() : sessions.get(forcedEndpoint);
     replicas.transactionEnded();
     return owner;
   }
@@ -508,10 +458,10 @@ public final class Router {
   public Connection forTransactionControl() throws SQLException {
     Connection target = current();
     if (routing
-        && transactionOwner == null
+        && !transaction.isOpen()
         && target == sessions.get(EndpointKind.POOLED)
         && !sessions.autoCommit()) {
-      startPooledTransaction(target);
+      transaction.startPooled(target);
     }
     return target;
   }
@@ -519,9 +469,7 @@ public final class Router {
   /** Called after a savepoint call so the transaction is tracked. */
   public void afterTransactionControl(Connection physical) throws SQLException {
     endStatement(physical, Route.POOLED);
-    if (physical == sessions.get(EndpointKind.POOLED) && transactionOwner == physical) {
-      pooledTransactionStays = true; // a savepoint: moving would lose it
-    }
+    transaction.keepOnPooler(physical); // a savepoint: moving would lose it
   }
 
   // ---- session state -----------------------------------------------------------------------
@@ -542,7 +490,7 @@ public final class Router {
       state.rememberIsolation(level);
       return;
     }
-    if (transactionOwner != null) {
+    if (transaction.isOpen()) {
       throw new SQLException(
           "Cannot change transaction isolation level in the middle of a transaction.", "25001");
     }
@@ -565,8 +513,7 @@ public final class Router {
       state.rememberSchema(value);
       return;
     }
-    state.setSchema(
-        value, transactionOwner != null && transactionOwner == sessions.get(EndpointKind.POOLED));
+    state.setSchema(value, transaction.isOn(EndpointKind.POOLED));
   }
 
   // ---- settings mirrored onto every session (see PhysicalSessions) -------------------------
@@ -578,7 +525,7 @@ public final class Router {
 
   /** Read-only applies per transaction in pgJDBC ({@code BEGIN READ ONLY}): safe on both. */
   public void setReadOnly(boolean value) throws SQLException {
-    sessions.setReadOnly(value, transactionOwner);
+    sessions.setReadOnly(value, transaction.owner());
   }
 
   /** Sets the holdability on every session, now and when opened. */
@@ -632,13 +579,13 @@ public final class Router {
    * is thrown after all were tried.
    */
   public void close() throws SQLException {
-    transactionOwner = null;
+    transaction.ownedBy(null);
     sessions.close();
   }
 
   /** Aborts every physical session. */
   public void abort(Executor executor) throws SQLException {
-    transactionOwner = null;
+    transaction.ownedBy(null);
     sessions.abort(executor);
   }
 
@@ -661,7 +608,7 @@ public final class Router {
    * reset and stay.
    */
   public void endRequest() throws SQLException {
-    if (!routing || transactionOwner != null) {
+    if (!routing || transaction.isOpen()) {
       return;
     }
     boolean hadState = pin.isPinnedByUse() || !state.parameters().isEmpty();
@@ -676,30 +623,29 @@ public final class Router {
     }
   }
 
-  // ---- lending -----------------------------------------------------------------------------
+  // ---- lending (see the data source's SessionSource.lendsPerStatement) ----------------------
 
   /**
-   * The direct session if it is lent per statement and nothing holds it any more (no pin, no
-   * transaction on it), else {@code null}. The caller gives it back with {@link #releaseLent} once
-   * no open result needs it.
+   * Whether the direct session is lent per statement: the caller gives it back ({@link
+   * #giveBackDirect}) whenever {@link #holdsDirect} says nothing here holds it and no open result
+   * needs it.
    */
-  public Connection idleLentSession() {
-    Connection direct = sessions.get(EndpointKind.DIRECT);
-    if (lendsDirect && direct != null && !pin.isPinned() && transactionOwner != direct) {
-      return direct;
-    }
-    return null;
+  public boolean lendsDirectPerStatement() {
+    return lendsDirect;
   }
 
-  /** The direct session if it is open and lent per statement, else {@code null}. */
-  public Connection lentDirectSession() {
-    return lendsDirect ? sessions.get(EndpointKind.DIRECT) : null;
+  /** Whether a pin or the open transaction holds the direct session. */
+  public boolean holdsDirect() {
+    return pin.isPinned() || transaction.isOn(EndpointKind.DIRECT);
   }
 
-  /** Gives back the session {@link #idleLentSession()} returned. */
-  public void releaseLent(Connection session) throws SQLException {
-    if (session != sessions.get(EndpointKind.DIRECT)) {
-      throw new IllegalStateException("not the lent direct session");
+  /**
+   * Gives the open direct session back to its source, with whether state was placed on it; the next
+   * statement that needs direct takes another.
+   */
+  public void giveBackDirect() throws SQLException {
+    if (sessions.get(EndpointKind.DIRECT) == null || holdsDirect()) {
+      throw new IllegalStateException("the direct session is not free to give back");
     }
     state.directGivenBack();
     sessions.release(EndpointKind.DIRECT);

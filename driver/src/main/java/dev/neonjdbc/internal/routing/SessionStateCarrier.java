@@ -223,8 +223,8 @@ final class SessionStateCarrier {
       preludeAfterBegin = false;
       Connection pooled = sessions.get(EndpointKind.POOLED);
       if (physical == pooled
-          && PhysicalSessions.inTransaction(pooled)
-          && !PhysicalSessions.transactionFailed(pooled)) {
+          && sessions.inTransaction(pooled)
+          && !sessions.transactionFailed(pooled)) {
         String local = SessionParameters.localValues(parameters.current());
         if (local != null) {
           try (Statement statement = pooled.createStatement()) {
@@ -239,11 +239,11 @@ final class SessionStateCarrier {
    * Commits the transaction {@link #beginAutoCommitTransaction} began (rolls back a failed one).
    */
   private void endAutoCommitTransaction(Connection session) throws SQLException {
-    if (!PhysicalSessions.inTransaction(session)) {
+    if (!sessions.inTransaction(session)) {
       return; // the statement ended it itself
     }
     try (Statement statement = session.createStatement()) {
-      statement.execute(PhysicalSessions.transactionFailed(session) ? "ROLLBACK" : "COMMIT");
+      statement.execute(sessions.transactionFailed(session) ? "ROLLBACK" : "COMMIT");
     }
   }
 
@@ -262,7 +262,7 @@ final class SessionStateCarrier {
     if (resetRoleAfterStatement) {
       resetRoleAfterStatement = false;
       Connection pooled = sessions.get(EndpointKind.POOLED);
-      if (physical == pooled && inTransaction && !PhysicalSessions.transactionFailed(pooled)) {
+      if (physical == pooled && inTransaction && !sessions.transactionFailed(pooled)) {
         try (Statement statement = pooled.createStatement()) {
           statement.execute("RESET ROLE"); // current_user stays the login's; nothing leaks
         }
@@ -296,7 +296,7 @@ final class SessionStateCarrier {
     Connection pooled = sessions.get(EndpointKind.POOLED);
     if (physical == pooled) {
       Map<String, String> reported =
-          SessionParameters.query(pooled, parameters.captureAndLocalize());
+          sessions.readParameters(pooled, parameters.captureAndLocalize());
       parameters.recordInTransaction(reported, names);
       return;
     }
@@ -308,12 +308,12 @@ final class SessionStateCarrier {
       return;
     }
     if (inTransaction) {
-      Map<String, String> reported = SessionParameters.query(direct, parameters.capture());
+      Map<String, String> reported = sessions.readParameters(direct, parameters.capture());
       parameters.recordInTransaction(reported, names);
     } else {
       boolean restore = sessions.outsideTransaction(direct);
       try {
-        adoptCommittedParameters(SessionParameters.query(direct, parameters.capture()));
+        adoptCommittedParameters(sessions.readParameters(direct, parameters.capture()));
       } finally {
         PhysicalSessions.restoreAutoCommit(direct, restore);
       }
