@@ -15,6 +15,8 @@ import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
 import dev.neonjdbc.testkit.ServerEndpoint;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,30 @@ class ReadReplicaRoutingTest {
       assertFalse(kit.onReplica(connection), "a standby refuses SERIALIZABLE: the primary");
       assertEquals("on", scalar(connection, "SHOW transaction_read_only"));
       connection.commit();
+    }
+  }
+
+  @Test
+  void aPreparedStatementFollowsTheConnectionBetweenReplicaAndPrimary() throws Exception {
+    try (Connection connection = kit.connect(kit.url(""));
+        PreparedStatement query =
+            connection.prepareStatement("SELECT pg_is_in_recovery(), ?::int + 1")) {
+      connection.setReadOnly(true);
+      for (int i = 0; i < 6; i++) { // past pgJDBC's prepareThreshold: server-side statements too
+        query.setInt(1, i);
+        try (ResultSet rs = query.executeQuery()) {
+          rs.next();
+          assertTrue(rs.getBoolean(1), "read-only: the replica");
+          assertEquals(i + 1, rs.getInt(2));
+        }
+      }
+      connection.setReadOnly(false);
+      query.setInt(1, 41);
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        assertFalse(rs.getBoolean(1), "the same statement on the primary");
+        assertEquals(42, rs.getInt(2));
+      }
     }
   }
 }
