@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A read-only connection's work on the primary (a replica is down, read-your-writes, or a
  *       statement that needs the direct endpoint) runs READ ONLY: transactions through pgJDBC's
  *       {@code BEGIN READ ONLY}, auto-commit statements inside a {@code BEGIN READ ONLY} … {@code
- *       COMMIT} of their own. Writes fail with 25006 as on the replica, never silently elsewhere.
+ *       COMMIT} of their own. Writes fail with 25006 as on the replica, never silently elsewhere (a
+ *       statement that cannot run in a transaction block, such as {@code VACUUM} or {@code CREATE
+ *       INDEX CONCURRENTLY}, fails with 25001 instead).
+ *   <li>A transaction open on a replica refuses, before sending it, a statement that would leave
+ *       session state behind (a session {@code SET}, a pin, {@code DISCARD ALL}): 0A000.
  *   <li>Read-your-writes: a statement on the primary, from a connection that is not read-only, that
  *       may write ({@link ReplicaStatements#mayWrite}) is recorded for this thread when its
  *       transaction ends (at once in auto-commit mode); for {@code replicaReadAfterWrite}
