@@ -177,6 +177,37 @@ public enum NeonProperty {
           + " even while a pooler holds the login in its queue. 0 or unset: no limit (30 s when"
           + " connectRetry is on). On expiry the attempt's socket is closed: SQLState 08001."),
 
+  /**
+   * Read replicas (see {@code ReplicaHosts} for the forms). Read-only work goes to a replica's
+   * pooled endpoint: the transactions and auto-commit statements of a connection with {@code
+   * setReadOnly(true)}, and statements that open with the hint <code>/* neon:replica *&#47;</code>.
+   */
+  REPLICA_HOSTS(
+      "replicaHosts",
+      null,
+      "Read replicas, comma-separated. A Neon endpoint host (ep-..., with or without -pooler) means"
+          + " that replica's pooled endpoint (-pooler, port 5432); any other host[:port] is taken as"
+          + " the standby's pooled endpoint as written. Read-only connections (setReadOnly(true))"
+          + " and statements hinted /* neon:replica */ run there. The bare jdbc:neon: URL reads"
+          + " DATABASE_URL_REPLICA when this is not set."),
+
+  /** The read-your-writes window after a write. */
+  REPLICA_READ_AFTER_WRITE(
+      ValueType.MILLISECONDS,
+      "replicaReadAfterWrite",
+      "1000",
+      "Milliseconds after a thread wrote on the primary during which its read-only work reads the"
+          + " primary's pooled endpoint (still READ ONLY) rather than a replica, so it sees its own"
+          + " writes. 0: off."),
+
+  /** How long a replica that did not answer is skipped. */
+  REPLICA_DOWN_FOR(
+      ValueType.SECONDS,
+      "replicaDownFor",
+      "30",
+      "Seconds a replica that did not answer (refused, timed out, 57P03, 08xxx on connect) is"
+          + " skipped; its work runs on the primary meanwhile, READ ONLY, with one WARN per period."),
+
   /** Client-side pooling policy of {@code NeonDataSource}. */
   CLIENT_POOLING(
       "clientPooling",
@@ -207,7 +238,9 @@ public enum NeonProperty {
     /** A TCP port, 1 to 65535. */
     PORT,
     /** A whole number of seconds, 0 or more; blank means unset. */
-    SECONDS
+    SECONDS,
+    /** A whole number of milliseconds, 0 or more; blank means unset. */
+    MILLISECONDS
   }
 
   private final ValueType valueType;
@@ -276,6 +309,9 @@ public enum NeonProperty {
       case SECONDS:
         Integer seconds = getSeconds(single);
         return seconds == null ? null : Integer.toString(seconds);
+      case MILLISECONDS:
+        Integer millis = getMilliseconds(single);
+        return millis == null ? null : Integer.toString(millis);
       default:
         return value;
     }
@@ -376,6 +412,24 @@ public enum NeonProperty {
       throw ConfigErrors.invalidValue(name, value, "must be 0 or more seconds");
     }
     return seconds;
+  }
+
+  /**
+   * The value as a whole number of milliseconds (0 or more), or {@code null} when absent and
+   * without a default.
+   *
+   * @throws SQLException SQLState 22023 naming the key
+   */
+  public Integer getMilliseconds(Properties properties) throws SQLException {
+    String value = get(properties);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    int millis = ConfigErrors.parseInt(name, value.trim());
+    if (millis < 0) {
+      throw ConfigErrors.invalidValue(name, value, "must be 0 or more milliseconds");
+    }
+    return millis;
   }
 
   /** The property as {@code getPropertyInfo} shows it, with its current value. */

@@ -31,8 +31,15 @@ enum ClientPooling {
     return valueOf(choice.toUpperCase(Locale.ROOT));
   }
 
-  /** Whether sessions of {@code kind}'s endpoint come from a pool. */
+  /**
+   * Whether sessions of {@code kind}'s endpoint come from a pool. A read replica's sessions never
+   * do: the driver opens them itself, one per logical connection, and skips a replica that does not
+   * answer, which a pool filling itself in the background would hide.
+   */
   boolean pools(EndpointKind kind) {
+    if (kind == EndpointKind.REPLICA) {
+      return false;
+    }
     return switch (this) {
       case AUTO -> kind == EndpointKind.DIRECT;
       case ON -> true;

@@ -260,6 +260,39 @@ public abstract class NeonDataSourceConfig {
     setNeon(NeonProperty.CLIENT_POOLING, clientPooling);
   }
 
+  /** {@link NeonProperty#REPLICA_HOSTS}. */
+  public String getReplicaHosts() {
+    return neon(NeonProperty.REPLICA_HOSTS);
+  }
+
+  /**
+   * {@link NeonProperty#REPLICA_HOSTS}: read replicas, comma-separated; read-only connections
+   * ({@code @Transactional(readOnly = true)}) run there.
+   */
+  public void setReplicaHosts(String replicaHosts) {
+    setNeon(NeonProperty.REPLICA_HOSTS, replicaHosts);
+  }
+
+  /** {@link NeonProperty#REPLICA_READ_AFTER_WRITE} in milliseconds. */
+  public int getReplicaReadAfterWrite() {
+    return Integer.parseInt(neon(NeonProperty.REPLICA_READ_AFTER_WRITE));
+  }
+
+  /** {@link NeonProperty#REPLICA_READ_AFTER_WRITE}: milliseconds, 0 turns it off. */
+  public void setReplicaReadAfterWrite(int milliseconds) {
+    setNeon(NeonProperty.REPLICA_READ_AFTER_WRITE, Integer.toString(milliseconds));
+  }
+
+  /** {@link NeonProperty#REPLICA_DOWN_FOR} in seconds. */
+  public int getReplicaDownFor() {
+    return Integer.parseInt(neon(NeonProperty.REPLICA_DOWN_FOR));
+  }
+
+  /** {@link NeonProperty#REPLICA_DOWN_FOR}: seconds. */
+  public void setReplicaDownFor(int seconds) {
+    setNeon(NeonProperty.REPLICA_DOWN_FOR, Integer.toString(seconds));
+  }
+
   /** The value set for {@code property} (or its default). */
   String neon(NeonProperty property) {
     return settings.get(property);

@@ -167,6 +167,7 @@ class NeonDataSourceConfigurationTest {
     return switch (property.getValueType()) {
       case PORT -> "6543";
       case SECONDS -> "17";
+      case MILLISECONDS -> "250";
       case BOOLEAN -> "true".equals(property.getDefaultValue()) ? "false" : "TRUE";
       case CHOICE -> property.getChoices()[property.getChoices().length - 1];
       case TEXT -> "example.internal";

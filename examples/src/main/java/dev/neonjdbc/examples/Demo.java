@@ -20,7 +20,8 @@ import org.postgresql.PGNotification;
  * temporary table) and prints which endpoint ran each statement, as the connection's router decides
  * it ({@link NeonConnection#endpointFor}, asked just before the statement runs, so the pin and an
  * open transaction count), and how long it took. On the local stack it then goes through the kit's
- * Neon-shaped front with Neon's own pooled string ({@link FrontTour}).
+ * Neon-shaped front with Neon's own pooled string ({@link FrontTour}), and with the kit's read
+ * replica ({@link ReplicaTour}).
  *
  * <p>With {@code DATABASE_URL} set (the string Neon's console shows) it runs there; otherwise on
  * the local Neon-shaped stack. {@code ./dev demo NAME} runs one example instead: {@code
@@ -56,6 +57,8 @@ public final class Demo {
     if (target.localStack().isPresent()) {
       System.out.println();
       FrontTour.runIfPresent(target.localStack().get());
+      System.out.println();
+      ReplicaTour.runIfPresent(target.localStack().get(), target.url());
     }
   }
 

@@ -40,6 +40,9 @@ public final class ConnectionSettings {
   private final Properties neonProperties;
   private final Properties pgjdbcProperties;
   private final List<UrlSecrets> secrets;
+  private final List<ReplicaEndpoint> replicas;
+  private final int replicaReadAfterWriteMillis;
+  private final long replicaDownForMillis;
 
   private ConnectionSettings(Builder b) {
     this.maskedUrl = b.maskedUrl;
@@ -53,6 +56,9 @@ public final class ConnectionSettings {
     this.neonProperties = b.neonProperties;
     this.pgjdbcProperties = b.pgjdbcProperties;
     this.secrets = List.copyOf(b.secrets);
+    this.replicas = b.replicas;
+    this.replicaReadAfterWriteMillis = b.replicaReadAfterWriteMillis;
+    this.replicaDownForMillis = b.replicaDownForMillis;
   }
 
   /** Whether {@code url} is a {@code jdbc:neon:} URL (of any form, valid or not). */
@@ -160,6 +166,35 @@ public final class ConnectionSettings {
     return routeMode;
   }
 
+  /**
+   * The read replicas ({@code replicaHosts}, or {@code DATABASE_URL_REPLICA} for the bare URL), in
+   * the order given; empty when none is configured.
+   */
+  public List<ReplicaEndpoint> replicas() {
+    return replicas;
+  }
+
+  /** {@code replicaReadAfterWrite}: the read-your-writes window in milliseconds, 0 when off. */
+  public int replicaReadAfterWriteMillis() {
+    return replicaReadAfterWriteMillis;
+  }
+
+  /** {@code replicaDownFor} in milliseconds: how long a replica that did not answer is skipped. */
+  public long replicaDownForMillis() {
+    return replicaDownForMillis;
+  }
+
+  /**
+   * The pgJDBC URL for a replica's pooled endpoint: its own database when its URL named one, else
+   * the primary's.
+   */
+  public String pgjdbcUrl(ReplicaEndpoint replica) {
+    String name = replica.database() != null ? replica.database() : database;
+    String path = name == null ? "" : URLEncoder.encode(name, StandardCharsets.UTF_8);
+    Endpoint endpoint = replica.pooled();
+    return "jdbc:postgresql://" + endpoint.urlHost() + ":" + endpoint.port() + "/" + path;
+  }
+
   /** The endpoint a connection with no per-statement routing goes to for {@code mode}. */
   public Endpoint endpointFor(RouteMode mode) {
     if (single != null) {
@@ -205,6 +240,7 @@ public final class ConnectionSettings {
         + single
         + ", route="
         + routeMode
+        + (replicas.isEmpty() ? "" : ", replicas=" + replicas)
         + "]";
   }
 
@@ -221,6 +257,9 @@ public final class ConnectionSettings {
     final Properties neonProperties = new Properties();
     final Properties pgjdbcProperties = new Properties();
     final List<UrlSecrets> secrets = new ArrayList<>();
+    List<ReplicaEndpoint> replicas = List.of();
+    int replicaReadAfterWriteMillis;
+    long replicaDownForMillis;
 
     void read(String rest, UrlSecrets restSecrets, Properties info, Environment environment)
         throws SQLException {
@@ -229,7 +268,8 @@ public final class ConnectionSettings {
       Integer port;
       String urlDatabase;
       ParsedUrl unpooled = null;
-      if (rest.isEmpty() || rest.startsWith("?")) {
+      boolean bare = rest.isEmpty() || rest.startsWith("?");
+      if (bare) {
         EnvironmentUrl fromEnvironment = EnvironmentUrl.read(environment, secrets);
         maskedUrl = PREFIX + restSecrets.masked() + " (" + fromEnvironment.describeMasked() + ")";
         ParsedUrl primary = fromEnvironment.primary();
@@ -269,6 +309,7 @@ public final class ConnectionSettings {
                 + " is known: use a Neon host, or set directHost/directPort");
       }
       validateNeonProperties();
+      resolveReplicas(bare ? environment : null);
       applySecurityDefaults();
       validatePgjdbcProperties();
     }
@@ -326,6 +367,30 @@ public final class ConnectionSettings {
         pooled = explicitPooled != null ? explicitPooled : url;
         direct = explicitDirect != null ? explicitDirect : url;
       }
+    }
+
+    /**
+     * Reads the replicas: {@code replicaHosts}, else {@code DATABASE_URL_REPLICA} when the URL is
+     * the bare form that reads the environment; and the two replica timings.
+     */
+    private void resolveReplicas(Environment environment) throws SQLException {
+      String hosts = NeonProperty.REPLICA_HOSTS.get(neonProperties);
+      if (hosts != null) {
+        replicas = ReplicaHosts.fromProperty(hosts);
+      } else if (environment != null) {
+        String variable = environment.first(ReplicaHosts.VARIABLE);
+        if (variable != null) {
+          replicas = ReplicaHosts.fromVariable(variable, secrets);
+          maskedUrl =
+              maskedUrl.substring(0, maskedUrl.length() - 1)
+                  + ", "
+                  + ReplicaHosts.describeMasked(variable)
+                  + ")";
+        }
+      }
+      replicaReadAfterWriteMillis =
+          NeonProperty.REPLICA_READ_AFTER_WRITE.getMilliseconds(neonProperties);
+      replicaDownForMillis = NeonProperty.REPLICA_DOWN_FOR.getSeconds(neonProperties) * 1000L;
     }
 
     private Endpoint explicit(NeonProperty hostKey, NeonProperty portKey, String host, int port)

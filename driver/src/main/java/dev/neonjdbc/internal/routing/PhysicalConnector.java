@@ -5,6 +5,8 @@ import dev.neonjdbc.NeonProperty;
 import dev.neonjdbc.internal.config.ConfigErrors;
 import dev.neonjdbc.internal.config.ConnectionSettings;
 import dev.neonjdbc.internal.config.Endpoint;
+import dev.neonjdbc.internal.config.NeonHosts;
+import dev.neonjdbc.internal.config.ReplicaEndpoint;
 import dev.neonjdbc.internal.config.RouteMode;
 import dev.neonjdbc.internal.transport.WebSocketTransport;
 import dev.neonjdbc.spi.SessionSource;
@@ -45,9 +47,11 @@ public final class PhysicalConnector {
   // The pgJDBC properties of each endpoint kind's sessions.
   private final EndpointSlots<Properties> properties = new EndpointSlots<>();
   private final SessionLogin login;
+  private final ReplicaSet replicaSet;
 
   private PhysicalConnector(ConnectionSettings settings) throws SQLException {
     this.settings = settings;
+    this.replicaSet = ReplicaSet.forSettings(settings);
     Properties directProperties = settings.pgjdbcProperties();
     properties.set(EndpointKind.DIRECT, directProperties);
     properties.set(EndpointKind.POOLED, pooledProperties(settings));
@@ -113,6 +117,14 @@ public final class PhysicalConnector {
     return new PhysicalConnector(settings);
   }
 
+  /**
+   * The read replicas' shared state (turns, down marks, read-your-writes), one per set of
+   * endpoints, or {@code null} when no replica is configured.
+   */
+  ReplicaSet replicaSet() {
+    return replicaSet;
+  }
+
   /** The settings this connector was made from. */
   public ConnectionSettings settings() {
     return settings;
@@ -120,9 +132,20 @@ public final class PhysicalConnector {
 
   /**
    * Opens a new pgJDBC connection to the endpoint of {@code kind} (the single endpoint when only
-   * one is known).
+   * one is known; for {@link EndpointKind#REPLICA}, the next replica in turn that is not down).
    */
   public Connection open(EndpointKind kind) throws SQLException {
+    if (kind == EndpointKind.REPLICA) {
+      int index = replicaSet == null ? -1 : replicaSet.pick();
+      if (index < 0) {
+        throw new SQLException(
+            replicaSet == null
+                ? "No read replica is configured (replicaHosts) [URL: " + settings.maskedUrl() + "]"
+                : "Every read replica is down [URL: " + settings.maskedUrl() + "]",
+            ConfigErrors.UNABLE_TO_CONNECT);
+      }
+      return openReplica(replicaSet.replicas().get(index));
+    }
     Endpoint endpoint =
         settings.endpointFor(kind == EndpointKind.DIRECT ? RouteMode.DIRECT : RouteMode.POOLED);
     // With one endpoint known nothing says it is a pooler: the connection is plain pgJDBC.
@@ -142,6 +165,51 @@ public final class PhysicalConnector {
               sessionProperties),
           kind,
           endpoint);
+    }
+  }
+
+  /**
+   * Opens a new pgJDBC connection to a read replica's pooled endpoint, with the pooled endpoint's
+   * properties (a replica's pooled endpoint is a PgBouncer too) and the replica's own database and
+   * credentials where its URL gave them. For a Neon replica host the SNI fallback option names the
+   * replica's endpoint id, not the primary's.
+   */
+  public Connection openReplica(ReplicaEndpoint replica) throws SQLException {
+    Properties replicaProperties = new Properties();
+    replicaProperties.putAll(properties.get(EndpointKind.POOLED));
+    if (replica.user() != null) {
+      replicaProperties.setProperty("user", replica.user());
+    }
+    if (replica.password() != null) {
+      replicaProperties.setProperty("password", replica.password());
+    }
+    String options = replicaProperties.getProperty("options");
+    if (options != null && options.trim().startsWith("endpoint=")) {
+      if (NeonHosts.isNeonHost(replica.pooled().host())) {
+        replicaProperties.setProperty(
+            "options", "endpoint=" + NeonHosts.endpointId(replica.pooled().host()) + POOLER);
+      } else {
+        replicaProperties.remove("options");
+      }
+    }
+    Endpoint endpoint = replica.pooled();
+    try {
+      Connection connection = login.open(settings.pgjdbcUrl(replica), endpoint, replicaProperties);
+      LOG.debug("opened replica connection to {}", endpoint);
+      return connection;
+    } catch (SQLException e) {
+      SQLException explained = WebSocketTransport.explain(e, settings.maskedUrl());
+      String state = explained.getSQLState();
+      if (state == null
+          || !state.startsWith("08")
+          || (explained instanceof PSQLException server
+              && server.getServerErrorMessage() != null)) {
+        throw explained;
+      }
+      throw new SQLException(
+          "Could not open a session to the replica endpoint " + endpoint + ": " + e.getMessage(),
+          state,
+          explained);
     }
   }
 

@@ -45,6 +45,8 @@ public final class Router {
   private final PhysicalSessions sessions;
   private final SessionStateCarrier state;
   private final Pin pin;
+  // Read replicas (README, "Read replicas"): asked where work begins, told when statements end.
+  private final ReplicaRouting replicas;
 
   private final OpenTransaction transaction;
 
@@ -58,7 +60,11 @@ public final class Router {
    * and reporting to {@code events}.
    */
   public Router(PhysicalConnector connector, SessionSource source, RoutingEvents events) {
-    this(RouterOptions.of(connector), RouterSessionSource.overPgJdbc(source), events);
+    this(
+        RouterOptions.of(connector),
+        RouterSessionSource.overPgJdbc(source),
+        events,
+        ReplicaRouting.forConnector(connector, RouterOptions.of(connector).routing()));
   }
 
   /**
@@ -66,13 +72,23 @@ public final class Router {
    * them, and reporting to {@code events}: the seam the router's unit tests use.
    */
   Router(RouterOptions options, RouterSessionSource source, RoutingEvents events) {
+    this(options, source, events, ReplicaRouting.NONE);
+  }
+
+  /** The seam's router with read-replica rules ({@link ReplicaRouting#NONE} for none). */
+  Router(
+      RouterOptions options,
+      RouterSessionSource source,
+      RoutingEvents events,
+      ReplicaRouting replicas) {
     this.events = events;
     this.routing = options.routing();
     // Without per-statement routing there is no transaction tracking to tell when a lent session
     // is free again: the one session is held until close.
     this.lendsDirect = routing && source.lendsPerStatement(EndpointKind.DIRECT);
     this.forcedEndpoint = options.forcedEndpoint();
-    this.sessions = new PhysicalSessions(source);
+    this.replicas = replicas;
+    this.sessions = new PhysicalSessions(replicas.wrap(source));
     this.state = new SessionStateCarrier(sessions, routing);
     this.pin = new Pin(sessions, state, events, routing && options.pinnedAtStartup());
     this.transaction = new OpenTransaction(sessions, state);
@@ -122,6 +138,9 @@ public final class Router {
     if (transaction.isOpen()) {
       return sessions.kindOf(transaction.owner());
     }
+    if (!pin.isPinned() && replicas.wouldTake(route, sessions.isReadOnly())) {
+      return EndpointKind.REPLICA;
+    }
     return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
 
@@ -158,8 +177,19 @@ public final class Router {
       pin.endIfNothingHeld(); // else the check follows the statement
     }
     transaction.statementStarting();
+    // Work that begins here may belong on a read replica (null: it runs on the primary).
+    Connection replica =
+        !transaction.isOpen()
+                && !pin.isPinned()
+                && state.isolation() != Connection.TRANSACTION_SERIALIZABLE
+                && replicas.wantsReplica(route, sql, sessions.isReadOnly())
+            ? replicaSession()
+            : null;
     Connection target;
     if (transaction.isOpen()) {
+      if (transaction.isOn(EndpointKind.REPLICA)) {
+        ReplicaRouting.checkInReplicaTransaction(route, sql);
+      }
       if (adopted && transaction.isOn(EndpointKind.POOLED)) {
         // Give it the logical session state, as if the router had begun it. After a query the
         // server refuses the isolation level: an error rather than a transaction that silently
@@ -177,6 +207,13 @@ public final class Router {
       target = transaction.owner();
       if (route == Route.PIN) {
         pinFor(sql, pinsForGood);
+      }
+    } else if (replica != null) {
+      target = replica;
+      if (!autoCommit) {
+        transaction.startPooled(target);
+      } else if (state.hasStateToCarry()) {
+        state.carryIntoAutoCommitStatement(target, sql);
       }
     } else if (carried && !pin.isPinned() && !autoCommit) {
       // A SET that begins a transaction begins it pooled: the transaction carries the change.
@@ -204,6 +241,9 @@ public final class Router {
       }
     }
     EndpointKind kind = sessions.kindOf(target);
+    if (kind != EndpointKind.REPLICA) {
+      replicas.beforePrimaryStatement(target, sessions, autoCommit, sql);
+    }
     events.statementRouted(kind);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} -> {}", StatementKeywords.first(sql), kind.label());
@@ -227,6 +267,7 @@ public final class Router {
       return;
     }
     state.statementRan(physical);
+    replicas.afterStatement(physical, sessions);
     boolean inTransaction = sessions.inTransaction(physical);
     boolean ended = transaction.statementRan(physical, inTransaction, sql);
     if (route == Route.UNPIN && physical == sessions.get(EndpointKind.DIRECT) && !inTransaction) {
@@ -342,7 +383,38 @@ public final class Router {
     if (value == sessions.autoCommit()) {
       return;
     }
+    boolean ends = transaction.isOpen();
     transaction.setAutoCommit(value);
+    if (ends) {
+      replicas.transactionEnded();
+    }
+  }
+
+  /**
+   * The read replica's session for work that belongs there, opened on first need on the next
+   * replica in turn; {@code null} when the work runs on the primary instead because every replica
+   * is down or the chosen one did not answer (it is then marked down, see {@link ReplicaRouting}).
+   * A replica session that ended under the connection is given up and a new one opened.
+   */
+  private Connection replicaSession() throws SQLException {
+    Connection open = sessions.get(EndpointKind.REPLICA);
+    if (open != null) {
+      if (!open.isClosed()) {
+        return open;
+      }
+      sessions.release(EndpointKind.REPLICA);
+    }
+    if (!replicas.chooseReplica()) {
+      return null;
+    }
+    try {
+      return physical(EndpointKind.REPLICA);
+    } catch (SQLException e) {
+      if (replicas.openFailed(e)) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Commits the open transaction, wherever it runs. */
@@ -374,7 +446,9 @@ public final class Router {
    * the one session (pgJDBC tracks its transaction itself), else the tracked or adopted owner.
    */
   private Connection transactionToEnd() throws SQLException {
-    return routing ? transaction.take() : sessions.get(forcedEndpoint);
+    Connection owner = routing ? transaction.take() : sessions.get(forcedEndpoint);
+    replicas.transactionEnded();
+    return owner;
   }
 
   /**

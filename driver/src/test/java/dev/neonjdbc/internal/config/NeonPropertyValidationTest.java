@@ -73,6 +73,8 @@ class NeonPropertyValidationTest {
     assertSameFailure(NeonProperty.DIRECT_PORT, "70000");
     assertSameFailure(NeonProperty.LOGIN_TIMEOUT, "-1");
     assertSameFailure(NeonProperty.LOGIN_TIMEOUT, "soon");
+    assertSameFailure(NeonProperty.REPLICA_READ_AFTER_WRITE, "-1");
+    assertSameFailure(NeonProperty.REPLICA_DOWN_FOR, "half a minute");
   }
 
   /** The same value read through the property's getter from connection properties. */
@@ -93,6 +95,7 @@ class NeonPropertyValidationTest {
       case BOOLEAN -> property.getBoolean(properties);
       case PORT -> property.getPort(properties);
       case SECONDS -> property.getSeconds(properties);
+      case MILLISECONDS -> property.getMilliseconds(properties);
       case TEXT -> property.get(properties);
     };
   }
