@@ -76,7 +76,17 @@ final class OpenTransaction {
 
   /** The open transaction moved to {@code session} (or ended: {@code null}). */
   void ownedBy(Connection session) {
-    owner = session;
+    if (session == null) {
+      forget();
+    } else {
+      owner = session;
+    }
+  }
+
+  /** No transaction is open any more: nothing holds the next one on the pooler either. */
+  private void forget() {
+    owner = null;
+    staysOnPooler = false;
   }
 
   /** Whether the open pooled transaction holds what a move would lose. */
@@ -114,8 +124,7 @@ final class OpenTransaction {
         staysOnPooler = true;
       }
     } else if (ended) {
-      owner = null;
-      staysOnPooler = false;
+      forget();
     }
     return ended;
   }
@@ -134,7 +143,7 @@ final class OpenTransaction {
     if (owner != null) {
       state.transactionEnded(owner, !failed);
     }
-    owner = null;
+    forget();
   }
 
   /** The session whose transaction commit or rollback ends (adopted if need be), forgotten. */
@@ -143,7 +152,7 @@ final class OpenTransaction {
       adopt();
     }
     Connection taken = owner;
-    owner = null;
+    forget();
     return taken;
   }
 

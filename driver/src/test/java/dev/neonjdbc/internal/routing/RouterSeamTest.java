@@ -323,6 +323,22 @@ class RouterSeamTest {
   }
 
   @Test
+  void aSavepointOfACommittedTransactionDoesNotHoldTheNextOne() throws SQLException {
+    FakeSessions source = new FakeSessions();
+    Router router = routing(source);
+    router.setAutoCommit(false);
+    execute(router, source, "SELECT 1");
+    Connection pooled = router.forTransactionControl();
+    router.afterTransactionControl(pooled);
+    router.commit();
+    execute(router, source, "SELECT 1");
+    source.moveAnswer = FakeSessions.movable();
+
+    assertEquals(DIRECT, execute(router, source, "LISTEN jobs"), "the next transaction moves");
+    assertEquals(1, events.moved);
+  }
+
+  @Test
   void ddlInAPooledTransactionThatCannotMoveRunsThereUnrefused() throws SQLException {
     FakeSessions source = new FakeSessions();
     Router router = routing(source);
