@@ -242,17 +242,27 @@ public enum DataSourceProperty {
     return null;
   }
 
-  /**
-   * The setting whose value bounds the pool of {@code kind}'s endpoint (the pooled one's by
-   * default).
-   */
+  /** The setting whose value bounds the pool of {@code kind}'s endpoint. */
   static DataSourceProperty maximumSize(EndpointKind kind) {
-    return kind == EndpointKind.DIRECT ? DIRECT_POOL_MAXIMUM_SIZE : POOLED_POOL_MAXIMUM_SIZE;
+    return switch (kind) {
+      case DIRECT -> DIRECT_POOL_MAXIMUM_SIZE;
+      case POOLED -> POOLED_POOL_MAXIMUM_SIZE;
+      case REPLICA -> throw notPooled(kind);
+    };
   }
 
-  /** The idle timeout of the pool of {@code kind}'s endpoint (the pooled one's by default). */
+  /** The idle timeout of the pool of {@code kind}'s endpoint. */
   static DataSourceProperty idleTimeout(EndpointKind kind) {
-    return kind == EndpointKind.DIRECT ? DIRECT_POOL_IDLE_TIMEOUT : POOLED_POOL_IDLE_TIMEOUT;
+    return switch (kind) {
+      case DIRECT -> DIRECT_POOL_IDLE_TIMEOUT;
+      case POOLED -> POOLED_POOL_IDLE_TIMEOUT;
+      case REPLICA -> throw notPooled(kind);
+    };
+  }
+
+  private static IllegalArgumentException notPooled(EndpointKind kind) {
+    return new IllegalArgumentException(
+        "sessions of the " + kind.label() + " endpoint are never pooled by the data source");
   }
 
   /**
@@ -289,16 +299,29 @@ public enum DataSourceProperty {
   }
 
   private long bounded(long number, String value) {
-    if (number >= minimum || (this == MAX_LIFETIME && number == 0)) {
+    boolean unbounded = number == 0 && zeroMeansUnbounded();
+    if (number >= minimum || unbounded) {
       return number;
     }
     String least =
         type == ValueType.DURATION ? SettingValues.showMillis(minimum) : Long.toString(minimum);
     throw invalid(
         value,
-        this == MAX_LIFETIME
-            ? "must be 0 (never) or at least " + least
+        zeroMeansUnbounded()
+            ? "must be 0 (no limit) or at least " + least
             : "must be at least " + least);
+  }
+
+  /**
+   * Whether 0 means "no limit", as HikariCP reads it: a session that lives for ever, a wait with no
+   * timeout, an idle session that is never retired.
+   */
+  private boolean zeroMeansUnbounded() {
+    return switch (this) {
+      case MAX_LIFETIME, CONNECTION_TIMEOUT, DIRECT_POOL_IDLE_TIMEOUT, POOLED_POOL_IDLE_TIMEOUT ->
+          true;
+      default -> false;
+    };
   }
 
   /** The error for {@code value}: the driver's message shape, the value masked where it must be. */

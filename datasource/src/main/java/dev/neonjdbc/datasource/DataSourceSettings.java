@@ -81,14 +81,19 @@ final class DataSourceSettings {
   synchronized void setByName(String name, String value) {
     DataSourceProperty own = DataSourceProperty.forName(name);
     NeonProperty driver = own == null ? NeonProperty.forName(name) : null;
-    String key = own != null ? own.getName() : driver != null ? driver.getName() : name;
+    boolean driverClass = own == null && driver == null && DRIVER_CLASS_NAME.equalsIgnoreCase(name);
+    String key =
+        own != null
+            ? own.getName()
+            : driver != null ? driver.getName() : driverClass ? DRIVER_CLASS_NAME : name;
     try {
       if (own != null) {
         set(own, value);
       } else if (driver != null) {
         set(driver, value);
-      } else if (DRIVER_CLASS_NAME.equalsIgnoreCase(name)) {
+      } else if (driverClass) {
         checkDriverClassName(value);
+        rejected.remove(key);
       } else {
         setPgjdbc(name, value);
       }

@@ -14,14 +14,20 @@ final class SettingValues {
   /** A URL as the driver takes it: a Neon connection string pasted as-is gets the prefix. */
   static String url(String value, DataSourceProperty property) {
     String trimmed = value.trim();
-    if (trimmed.startsWith("postgresql://") || trimmed.startsWith("postgres://")) {
+    if (startsWithIgnoringCase(trimmed, "postgresql://")
+        || startsWithIgnoringCase(trimmed, "postgres://")) {
       return NeonEndpoints.URL_PREFIX + trimmed;
     }
-    if (!trimmed.startsWith(NeonEndpoints.URL_PREFIX)) {
+    if (!startsWithIgnoringCase(trimmed, NeonEndpoints.URL_PREFIX)) {
       throw property.invalid(
           value, "must start with " + NeonEndpoints.URL_PREFIX + ", postgresql:// or postgres://");
     }
     return trimmed;
+  }
+
+  /** The driver takes its prefixes in any case ({@code JDBC:NEON:} too). */
+  private static boolean startsWithIgnoringCase(String value, String prefix) {
+    return value.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   /** A whole number of at most nine digits, maybe negative (then below every minimum). */

@@ -70,23 +70,30 @@ class SetTimeValidationTest {
         ds -> ds.setConnectionTimeout(100),
         "connectionTimeout",
         "'100'",
-        "must be at least 250 ms");
+        "must be 0 (no limit) or at least 250 ms");
     assertRefused(
         ds -> ds.setDirectPoolIdleTimeout(5_000),
         "directPoolIdleTimeout",
         "'5000'",
-        "must be at least 10 s");
+        "must be 0 (no limit) or at least 10 s");
     assertRefused(
         ds -> ds.setMaxLifetime(1_000),
         "maxLifetime",
         "'1000'",
-        "must be 0 (never) or at least 30 s");
+        "must be 0 (no limit) or at least 30 s");
+    assertRefused(
+        ds -> ds.setPooledPoolMaximumSize(0), "pooledPoolMaximumSize", "'0'", "must be at least 1");
     assertDeferred(
         "connectionTimeout",
         "soon",
         "Invalid value for 'connectionTimeout': 'soon' must be a duration: milliseconds, a number"
             + " with ms, s, min or h, or ISO-8601 (PT10S)");
     NeonDataSource dataSource = new NeonDataSource();
+    dataSource.setConnectionTimeout(0);
+    dataSource.setDirectPoolIdleTimeout(0);
+    dataSource.setPooledPoolIdleTimeout(0);
+    assertEquals(
+        0, dataSource.getConnectionTimeout(), "0: wait without limit, as HikariCP reads it");
     dataSource.setMaxLifetime(0);
     assertEquals(0, dataSource.getMaxLifetime());
     for (String text : new String[] {"90000", "90000ms", "90s", "90 S", "PT1M30S", "pt90s"}) {
@@ -199,6 +206,19 @@ class SetTimeValidationTest {
         dataSource.getUrl());
     dataSource.setUrl(null);
     assertEquals("jdbc:neon:", dataSource.getUrl());
+    dataSource.setUrl("JDBC:NEON://db.example.com/app");
+    assertEquals("JDBC:NEON://db.example.com/app", dataSource.getUrl(), "any case, as the driver");
+  }
+
+  @Test
+  void aRejectedDriverClassNameIsClearedByAGoodOne() {
+    NeonDataSource dataSource = new NeonDataSource("jdbc:neon://127.0.0.1:1/app");
+    dataSource.setProperty("driverClassName", "org.postgresql.Driver");
+    SQLException refused = assertThrows(SQLException.class, dataSource::getConnection);
+    assertEquals("22023", refused.getSQLState());
+    dataSource.setProperty("DriverClassName", "dev.neonjdbc.Driver");
+    SQLException unreachable = assertThrows(SQLException.class, dataSource::getConnection);
+    assertEquals("08001", unreachable.getSQLState(), "no setting error left: " + unreachable);
   }
 
   @Test
@@ -232,7 +252,9 @@ class SetTimeValidationTest {
     SQLException next = assertThrows(SQLException.class, dataSource::getConnection);
     assertTrue(
         next.getMessage()
-            .startsWith("Invalid value for 'connectionTimeout': '100' must be at least 250 ms"),
+            .startsWith(
+                "Invalid value for 'connectionTimeout': '100' must be 0 (no limit) or at least 250"
+                    + " ms"),
         next.getMessage());
     assertEquals(2, dataSource.getDirectPoolMaximumSize());
     assertEquals(10_000, dataSource.getConnectionTimeout(), "the bad value was not kept");
