@@ -384,7 +384,9 @@ public enum DataSourceProperty {
   private String typeText() {
     return switch (type) {
       case COUNT -> "number ≥ " + minimum;
-      case DURATION -> "duration ≥ " + SettingValues.showMillis(minimum);
+      case DURATION ->
+          (zeroMeansUnbounded() ? "duration, 0 (no limit) or ≥ " : "duration ≥ ")
+              + SettingValues.showMillis(minimum);
       case OBJECT -> "object (in code)";
       default -> type.name().toLowerCase(Locale.ROOT);
     };
