@@ -16,7 +16,7 @@ import java.util.Set;
  * always fails with the same message shape, naming the key. {@link #toDriverPropertyInfo} feeds
  * {@code Driver.getPropertyInfo}, and {@link #markdownTable()} generates the README's table.
  *
- * <p>Keys that are not listed here are pgJDBC's (or libpq names that {@link LibpqTranslation}
+ * <p>Keys that are not listed here are pgJDBC's (or libpq names that {@code LibpqTranslation}
  * rewrites) and are passed to pgJDBC unchanged.
  */
 public enum NeonProperty {

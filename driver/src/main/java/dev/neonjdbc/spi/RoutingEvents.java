@@ -3,8 +3,9 @@ package dev.neonjdbc.spi;
 import dev.neonjdbc.EndpointKind;
 
 /**
- * What a {@link Router} reports as it routes, for counters (JMX, {@code NeonDataSource.stats()}).
- * Called on the hot path: implementations must be cheap and must not throw.
+ * What a routing connection's router reports as it routes, for counters (JMX, {@code
+ * NeonDataSource.stats()}). Called on the hot path: implementations must be cheap and must not
+ * throw.
  */
 public interface RoutingEvents {
 

@@ -6,12 +6,12 @@ import java.sql.SQLException;
 import java.util.concurrent.Executor;
 
 /**
- * Where a {@link Router} gets its physical sessions and where it gives them back.
+ * Where a routing connection's router gets its physical sessions and where it gives them back.
  *
- * <p>The driver {@linkplain #opening opens} a session on first need and closes it when the logical
- * connection closes. A data source may instead lend sessions from a pool: when {@link
- * #lendsPerStatement} says so for an endpoint, the router borrows a session of that endpoint only
- * while a statement, a transaction or a pin needs it, and gives it back at once.
+ * <p>The driver opens a session on first need and closes it when the logical connection closes. A
+ * data source may instead lend sessions from a pool: when {@link #lendsPerStatement} says so for an
+ * endpoint, the router borrows a session of that endpoint only while a statement, a transaction or
+ * a pin needs it, and gives it back at once.
  *
  * <p>Whatever the router applied to a session (auto-commit, read-only, isolation, schema, network
  * timeout, client info, holdability, type map) is its own business: a source that reuses sessions

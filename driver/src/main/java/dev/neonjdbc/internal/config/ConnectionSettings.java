@@ -1,10 +1,12 @@
 package dev.neonjdbc.internal.config;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonProperty;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +32,7 @@ public final class ConnectionSettings {
   private static final Set<String> CHANNEL_BINDINGS = Set.of("disable", "prefer", "require");
 
   private final String maskedUrl;
-  private final Endpoint pooled;
-  private final Endpoint direct;
+  private final Map<EndpointKind, Endpoint> endpoints;
   private final Endpoint single;
   private final boolean neonHost;
   private final String endpointId;
@@ -46,8 +47,7 @@ public final class ConnectionSettings {
 
   private ConnectionSettings(Builder b) {
     this.maskedUrl = b.maskedUrl;
-    this.pooled = b.pooled;
-    this.direct = b.direct;
+    this.endpoints = b.endpoints.isEmpty() ? Map.of() : new EnumMap<>(b.endpoints);
     this.single = b.single;
     this.neonHost = b.neonHost;
     this.endpointId = b.endpointId;
@@ -126,14 +126,12 @@ public final class ConnectionSettings {
     return false;
   }
 
-  /** The pooled endpoint, or {@code null} when only one endpoint is known. */
-  public Endpoint pooledEndpoint() {
-    return pooled;
-  }
-
-  /** The direct endpoint, or {@code null} when only one endpoint is known. */
-  public Endpoint directEndpoint() {
-    return direct;
+  /**
+   * The primary's endpoint of {@code kind} (pooled or direct), or {@code null} when only one
+   * endpoint is known; replicas are {@link #replicas()}.
+   */
+  public Endpoint endpoint(EndpointKind kind) {
+    return endpoints.get(kind);
   }
 
   /** Whether both endpoints are known, so statements can be routed. */
@@ -200,7 +198,7 @@ public final class ConnectionSettings {
     if (single != null) {
       return single;
     }
-    return mode == RouteMode.DIRECT ? direct : pooled;
+    return endpoints.get(mode == RouteMode.DIRECT ? EndpointKind.DIRECT : EndpointKind.POOLED);
   }
 
   /** The value of one of our properties (its default when not given). */
@@ -232,10 +230,8 @@ public final class ConnectionSettings {
   public String toString() {
     return "ConnectionSettings[url="
         + maskedUrl
-        + ", pooled="
-        + pooled
-        + ", direct="
-        + direct
+        + ", endpoints="
+        + endpoints
         + ", single="
         + single
         + ", route="
@@ -247,8 +243,7 @@ public final class ConnectionSettings {
   /** Mutable state while one URL is read; never escapes {@link #parse}. */
   private static final class Builder {
     String maskedUrl;
-    Endpoint pooled;
-    Endpoint direct;
+    final Map<EndpointKind, Endpoint> endpoints = new EnumMap<>(EndpointKind.class);
     Endpoint single;
     boolean neonHost;
     String endpointId;
@@ -353,19 +348,21 @@ public final class ConnectionSettings {
             new Endpoint(unpooled.host(), unpooled.port() == null ? DEFAULT_PORT : unpooled.port());
       }
       if (neonHost) {
-        pooled =
+        endpoints.put(
+            EndpointKind.POOLED,
             explicitPooled != null
                 ? explicitPooled
-                : new Endpoint(NeonHosts.pooledHost(host), port);
-        direct =
+                : new Endpoint(NeonHosts.pooledHost(host), port));
+        endpoints.put(
+            EndpointKind.DIRECT,
             explicitDirect != null
                 ? explicitDirect
-                : new Endpoint(NeonHosts.directHost(host), port);
+                : new Endpoint(NeonHosts.directHost(host), port));
       } else if (explicitPooled == null && explicitDirect == null) {
         single = url;
       } else {
-        pooled = explicitPooled != null ? explicitPooled : url;
-        direct = explicitDirect != null ? explicitDirect : url;
+        endpoints.put(EndpointKind.POOLED, explicitPooled != null ? explicitPooled : url);
+        endpoints.put(EndpointKind.DIRECT, explicitDirect != null ? explicitDirect : url);
       }
     }
 

@@ -7,8 +7,8 @@ import java.sql.Statement;
 /**
  * The settings of a logical statement (fetch size, maximum rows, timeouts...), validated as pgJDBC
  * validates them and applied to each physical statement: all of them when one is created, one at a
- * time when the application changes it. The logical statement may run on two physical sessions, so
- * the values live here rather than on either pgJDBC statement.
+ * time when the application changes it. The logical statement may run on several physical sessions
+ * (one per endpoint), so the values live here rather than on either pgJDBC statement.
  */
 final class StatementSettings {
 

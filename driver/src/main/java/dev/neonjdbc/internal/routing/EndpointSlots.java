@@ -1,6 +1,9 @@
 package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One value per {@link EndpointKind}, or none: the sessions of a logical connection, the pgJDBC
@@ -65,14 +68,25 @@ public final class EndpointSlots<T> {
     return kindOf(value) != null;
   }
 
-  /** Whether every slot is empty. */
-  public boolean isEmpty() {
+  /** The values of the filled slots, each object once (by identity), in the kinds' order. */
+  @SuppressWarnings("unchecked")
+  public List<T> distinctValues() {
+    List<T> distinct = new ArrayList<>(values.length);
     for (Object value : values) {
-      if (value != null) {
-        return false;
+      if (value != null && !containsSame(distinct, value)) {
+        distinct.add((T) value);
       }
     }
-    return true;
+    return distinct;
+  }
+
+  private static boolean containsSame(List<?> list, Object value) {
+    for (Object element : list) {
+      if (element == value) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Calls {@code action} for each filled slot, in the kinds' declaration order. */
@@ -93,7 +107,7 @@ public final class EndpointSlots<T> {
   public EndpointSlots<T> removeAll() {
     EndpointSlots<T> taken = new EndpointSlots<>();
     System.arraycopy(values, 0, taken.values, 0, values.length);
-    java.util.Arrays.fill(values, null);
+    Arrays.fill(values, null);
     return taken;
   }
 }

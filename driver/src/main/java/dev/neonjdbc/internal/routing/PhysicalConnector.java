@@ -59,8 +59,7 @@ public final class PhysicalConnector {
     if (enabled(settings, NeonProperty.STARTUP_PARAMETERS, settings.isNeonHost() || tunnel)) {
       properties.forEach((kind, endpointProperties) -> useStartupParameters(endpointProperties));
     }
-    WebSocketTransport.apply(
-        settings, properties.get(EndpointKind.POOLED), properties.get(EndpointKind.DIRECT));
+    WebSocketTransport.apply(settings, properties.distinctValues());
     this.login = login(settings, directProperties, tunnel);
   }
 
@@ -68,7 +67,7 @@ public final class PhysicalConnector {
     return "websocket".equals(NeonProperty.TRANSPORT.getChoice(settings.neonProperties()));
   }
 
-  /** A choice of auto/true/false, with auto resolved to {@code auto}. */
+  /** A choice of auto/true/false, with auto meaning {@code auto}. */
   private static boolean enabled(ConnectionSettings settings, NeonProperty property, boolean auto)
       throws SQLException {
     String choice = property.getChoice(settings.neonProperties());

@@ -243,7 +243,7 @@ final class PhysicalSessions {
   }
 
   /**
-   * Client info ({@code ApplicationName}) is applied on both sessions: PgBouncer tracks {@code
+   * Client info ({@code ApplicationName}) is applied on every open session: PgBouncer tracks {@code
    * application_name} per client and restores it on whichever server connection it uses.
    */
   void setClientInfo(String name, String value) throws SQLClientInfoException {

@@ -1,5 +1,6 @@
 package dev.neonjdbc.internal.routing;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.internal.config.ConnectionSettings;
 import dev.neonjdbc.internal.config.Masking;
 import dev.neonjdbc.internal.config.ReplicaEndpoint;
@@ -73,9 +74,9 @@ final class ReplicaSet {
   /** What makes two settings reach the same servers as the same login (no secrets). */
   private static String identity(ConnectionSettings settings) {
     StringBuilder key = new StringBuilder();
-    key.append(settings.pooledEndpoint())
+    key.append(settings.endpoint(EndpointKind.POOLED))
         .append('|')
-        .append(settings.directEndpoint())
+        .append(settings.endpoint(EndpointKind.DIRECT))
         .append('|')
         .append(settings.singleEndpoint())
         .append('|')

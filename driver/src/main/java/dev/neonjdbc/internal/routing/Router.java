@@ -544,7 +544,7 @@ public final class Router {
   }
 
   /**
-   * Client info ({@code ApplicationName}) is applied on both sessions: PgBouncer tracks {@code
+   * Client info ({@code ApplicationName}) is applied on every open session: PgBouncer tracks {@code
    * application_name} per client and restores it on whichever server connection it uses.
    */
   public void setClientInfo(String name, String value) throws SQLClientInfoException {

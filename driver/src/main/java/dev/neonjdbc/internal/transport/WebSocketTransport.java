@@ -1,5 +1,6 @@
 package dev.neonjdbc.internal.transport;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonProperty;
 import dev.neonjdbc.internal.config.ConfigErrors;
 import dev.neonjdbc.internal.config.ConnectionSettings;
@@ -27,13 +28,13 @@ public final class WebSocketTransport {
   private WebSocketTransport() {}
 
   /**
-   * Rewrites {@code pooled} and {@code direct} (pgJDBC properties for the two endpoints; the same
-   * object twice is fine) for the transport that {@code settings} asks for. Nothing changes for
-   * {@code transport=tcp}.
+   * Rewrites {@code endpointProperties} (the pgJDBC properties of each endpoint's sessions, each
+   * object once) for the transport that {@code settings} asks for. Nothing changes for {@code
+   * transport=tcp}.
    *
    * @throws SQLException SQLState 22023 naming the setting to change, with the masked URL
    */
-  public static void apply(ConnectionSettings settings, Properties pooled, Properties direct)
+  public static void apply(ConnectionSettings settings, List<Properties> endpointProperties)
       throws SQLException {
     Properties neon = settings.neonProperties();
     if (!"websocket".equals(NeonProperty.TRANSPORT.getChoice(neon))) {
@@ -52,9 +53,8 @@ public final class WebSocketTransport {
           throw ConfigErrors.invalidSetting(NeonProperty.WEBSOCKET_URL.getName(), e.getMessage());
         }
       }
-      configure(pooled, template, allowInsecure, pipeline);
-      if (direct != pooled) {
-        configure(direct, template, allowInsecure, pipeline);
+      for (Properties properties : endpointProperties) {
+        configure(properties, template, allowInsecure, pipeline);
       }
     } catch (SQLException e) {
       throw ConfigErrors.withUrl(e, settings.maskedUrl());
@@ -81,8 +81,8 @@ public final class WebSocketTransport {
   private static List<Endpoint> endpoints(ConnectionSettings settings) {
     List<Endpoint> endpoints = new ArrayList<>();
     if (settings.hasBothEndpoints()) {
-      endpoints.add(settings.pooledEndpoint());
-      endpoints.add(settings.directEndpoint());
+      endpoints.add(settings.endpoint(EndpointKind.POOLED));
+      endpoints.add(settings.endpoint(EndpointKind.DIRECT));
     } else {
       endpoints.add(settings.singleEndpoint());
     }

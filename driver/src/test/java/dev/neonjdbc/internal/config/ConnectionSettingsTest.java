@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.neonjdbc.EndpointKind;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -398,8 +399,8 @@ class ConnectionSettingsTest {
     for (String key : neon.stringPropertyNames()) {
       result.put(key, neon.getProperty(key));
     }
-    putIfNotNull(result, "pooled", settings.pooledEndpoint());
-    putIfNotNull(result, "direct", settings.directEndpoint());
+    putIfNotNull(result, "pooled", settings.endpoint(EndpointKind.POOLED));
+    putIfNotNull(result, "direct", settings.endpoint(EndpointKind.DIRECT));
     putIfNotNull(result, "single", settings.singleEndpoint());
     putIfNotNull(result, "db", settings.database());
     putIfNotNull(result, "endpointId", settings.endpointId());
