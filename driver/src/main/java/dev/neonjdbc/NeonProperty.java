@@ -372,6 +372,18 @@ public enum NeonProperty {
   }
 
   /**
+   * A {@code auto}/{@code true}/{@code false} choice as a boolean: the one place where {@code auto}
+   * is resolved, to {@code autoMeans} (which the caller decides from the endpoint: a Neon host, the
+   * tunnel).
+   *
+   * @throws SQLException SQLState 22023 naming the key
+   */
+  public boolean isOn(Properties properties, boolean autoMeans) throws SQLException {
+    String choice = getChoice(properties);
+    return choice.equals("auto") ? autoMeans : choice.equals("true");
+  }
+
+  /**
    * The value as a boolean ({@code true}/{@code false}, case-insensitive).
    *
    * @throws SQLException SQLState 22023 naming the key

@@ -67,11 +67,9 @@ public final class PhysicalConnector {
     return "websocket".equals(NeonProperty.TRANSPORT.getChoice(settings.neonProperties()));
   }
 
-  /** A choice of auto/true/false, with auto meaning {@code auto}. */
   private static boolean enabled(ConnectionSettings settings, NeonProperty property, boolean auto)
       throws SQLException {
-    String choice = property.getChoice(settings.neonProperties());
-    return choice.equals("true") || (choice.equals("auto") && auto);
+    return property.isOn(settings.neonProperties(), auto);
   }
 
   /**
@@ -259,9 +257,9 @@ public final class PhysicalConnector {
       // refuses an id that differs from the TLS server name's: the pooled session names the pooler.
       properties.setProperty("options", options.trim() + POOLER);
     }
-    String policy = NeonProperty.POOLER_PREPARED_STATEMENTS.getChoice(settings.neonProperties());
     boolean poolerKeepsStatements =
-        policy.equals("true") || (policy.equals("auto") && settings.isNeonHost());
+        NeonProperty.POOLER_PREPARED_STATEMENTS.isOn(
+            settings.neonProperties(), settings.isNeonHost());
     if (!poolerKeepsStatements && properties.getProperty("prepareThreshold") == null) {
       properties.setProperty("prepareThreshold", "0");
     }

@@ -43,9 +43,7 @@ public final class WebSocketTransport {
     try {
       String template = NeonProperty.WEBSOCKET_URL.get(neon);
       boolean allowInsecure = NeonProperty.WEBSOCKET_ALLOW_INSECURE.getBoolean(neon);
-      String pipelineChoice = NeonProperty.WEBSOCKET_PIPELINE_CONNECT.getChoice(neon);
-      boolean pipeline =
-          pipelineChoice.equals("true") || (pipelineChoice.equals("auto") && settings.isNeonHost());
+      boolean pipeline = NeonProperty.WEBSOCKET_PIPELINE_CONNECT.isOn(neon, settings.isNeonHost());
       for (Endpoint endpoint : endpoints(settings)) {
         try {
           TunnelUrl.resolve(template, endpoint.host(), endpoint.port(), allowInsecure);

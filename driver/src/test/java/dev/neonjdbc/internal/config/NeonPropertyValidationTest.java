@@ -19,6 +19,21 @@ import org.junit.jupiter.api.Test;
 class NeonPropertyValidationTest {
 
   @Test
+  void autoIsResolvedByTheCallersMeaningAndTrueFalseAsWritten() throws SQLException {
+    Properties properties = new Properties();
+    assertTrue(NeonProperty.CONNECT_RETRY.isOn(properties, true), "default auto, meaning on");
+    assertEquals(false, NeonProperty.CONNECT_RETRY.isOn(properties, false));
+    properties.setProperty("connectRetry", "TRUE");
+    assertEquals(true, NeonProperty.CONNECT_RETRY.isOn(properties, false));
+    properties.setProperty("connectRetry", "false");
+    assertEquals(false, NeonProperty.CONNECT_RETRY.isOn(properties, true));
+    properties.setProperty("connectRetry", "sometimes");
+    SQLException bad =
+        assertThrows(SQLException.class, () -> NeonProperty.CONNECT_RETRY.isOn(properties, true));
+    assertEquals("22023", bad.getSQLState());
+  }
+
+  @Test
   void everyPropertyHasTheTypeItsGetterReads() {
     Map<NeonProperty, ValueType> typed =
         Map.of(
