@@ -53,8 +53,11 @@ public final class Driver implements java.sql.Driver {
     this(Environment.system());
   }
 
-  /** A driver that reads {@code environment} instead of the process environment. */
-  public Driver(Environment environment) {
+  /**
+   * A driver that reads {@code environment} instead of the process environment (for tests: package
+   * private, as {@code Environment} is internal).
+   */
+  Driver(Environment environment) {
     this.environment = environment;
   }
 

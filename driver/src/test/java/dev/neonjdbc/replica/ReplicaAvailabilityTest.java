@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.neonjdbc.Driver;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
+import dev.neonjdbc.TestDrivers;
 import dev.neonjdbc.internal.config.Environment;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
@@ -161,7 +162,7 @@ class ReplicaAvailabilityTest {
   void theBareUrlReadsDatabaseUrlReplicaFromTheEnvironment() throws Exception {
     Map<String, String> variables = new HashMap<>(kit.stack.environment());
     variables.put("DATABASE_URL_REPLICA", kit.replica.environment().get("REPLICA_DATABASE_URL"));
-    Driver driver = new Driver(Environment.of(variables));
+    Driver driver = TestDrivers.withEnvironment(Environment.of(variables));
     try (Connection connection =
         driver.connect("jdbc:neon:?replicaDownFor=" + (2000 + System.nanoTime() % 1000), null)) {
       assertFalse(kit.onReplica(connection));

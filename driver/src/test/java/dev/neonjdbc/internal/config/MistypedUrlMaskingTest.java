@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neonjdbc.Driver;
+import dev.neonjdbc.TestDrivers;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.util.Map;
@@ -109,7 +110,7 @@ class MistypedUrlMaskingTest {
 
   private static void assertNeverShown(String url) {
     assertNoPiece("masked URL", Masking.maskUrl(url));
-    Driver driver = new Driver(Environment.of(Map.of()));
+    Driver driver = TestDrivers.withEnvironment(Environment.of(Map.of()));
     try {
       ConnectionSettings settings = ConnectionSettings.parse(url, null, Environment.of(Map.of()));
       assertNoPiece("toString", settings.toString());

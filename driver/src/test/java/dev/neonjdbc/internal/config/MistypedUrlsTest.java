@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neonjdbc.Driver;
+import dev.neonjdbc.TestDrivers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ class MistypedUrlsTest {
     {"jdbc:neon://", "jdbc:neon:///"},
   };
 
-  private static final Driver DRIVER = new Driver(Environment.of(Map.of()));
+  private static final Driver DRIVER = TestDrivers.withEnvironment(Environment.of(Map.of()));
 
   @Test
   void noMistypedUrlRevealsItsPasswordAndOnlyBadInputStatesEscape() throws Exception {
@@ -325,7 +326,7 @@ class MistypedUrlsTest {
       environment = Environment.of(Map.of("DATABASE_URL", url.substring(10)));
       driverUrl = "jdbc:neon:";
     }
-    Driver driver = viaEnvironment ? new Driver(environment) : DRIVER;
+    Driver driver = viaEnvironment ? TestDrivers.withEnvironment(environment) : DRIVER;
 
     assertClean("Masking.maskUrl", Masking.maskUrl(url), needles);
     if (url.regionMatches(true, 0, "jdbc:neon:", 0, 10)) {
