@@ -168,6 +168,32 @@ class NeonMetricsTest {
     assertEquals(0, connects(registry, "direct", "ok") + connects(registry, "pooled", "ok"));
   }
 
+  @Test
+  void connectRetriesAreCountedPerEndpoint() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    // Nothing listens on port 1: "connection refused" is retried (a compute may be starting)
+    // until loginTimeout.
+    String url =
+        "jdbc:neon://127.0.0.1:1/" + stack.database() + "?connectRetry=true&loginTimeout=1";
+    String log;
+    try (NeonMetrics metrics = NeonMetrics.global()) {
+      metrics.bindTo(registry);
+      log =
+          logged(
+              () ->
+                  org.junit.jupiter.api.Assertions.assertThrows(
+                      java.sql.SQLException.class,
+                      () -> DriverManager.getConnection(url, stack.user(), stack.password())));
+    }
+    long retries = 0;
+    for (Counter counter : registry.get(NeonMetrics.CONNECT_RETRIES).counters()) {
+      retries += count(counter);
+    }
+    assertTrue(retries >= 1, "at least one retry within a second: " + log);
+    assertEquals(retries, eventLines(log, "retried (attempt"), log);
+    assertEquals(1, connects(registry, "direct", "error") + connects(registry, "pooled", "error"));
+  }
+
   private static long statements(MeterRegistry registry, String endpoint, String outcome) {
     return registry
         .get(NeonMetrics.STATEMENTS)
