@@ -3,6 +3,7 @@ package dev.neonjdbc.datasource;
 import static dev.neonjdbc.datasource.Kit.run;
 import static dev.neonjdbc.datasource.Kit.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.testkit.NeonStack;
@@ -72,10 +73,12 @@ class PoolSettingsFromTextTest {
         assertEquals(3_600_000L, server.getAttribute(pool, "MaxLifetime"));
         assertEquals(0, server.getAttribute(pool, "MinimumIdle"));
       }
-      for (EndpointKind kind : EndpointKind.values()) {
+      for (EndpointKind kind : new EndpointKind[] {EndpointKind.POOLED, EndpointKind.DIRECT}) {
         assertEquals(
             0, dataSource.getPoolMXBean(kind).getActiveConnections(), kind.label() + " given back");
       }
+      assertNull(
+          dataSource.getPoolMXBean(EndpointKind.REPLICA), "replica sessions are never pooled");
       NeonDataSourceStats stats = dataSource.stats();
       assertEquals(1, stats.connects(EndpointKind.POOLED));
       assertEquals(1, stats.connects(EndpointKind.DIRECT));
