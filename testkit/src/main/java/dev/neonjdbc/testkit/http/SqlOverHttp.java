@@ -58,6 +58,7 @@ final class SqlOverHttp {
   }
 
   private final SessionPool pool;
+  private final ThreadLocal<HttpsListener.Cancellation> cancellation = new ThreadLocal<>();
   private final TypeCatalog catalog;
   private final Function<String, InetSocketAddress> computes;
   private final String endpointNotFound;
@@ -85,8 +86,25 @@ final class SqlOverHttp {
       byte[] body,
       long requestLimit,
       long responseLimit,
-      List<String> queriesSeen) {
+      List<String> queriesSeen,
+      HttpsListener.Cancellation cancellation) {
     Map<String, String> responseHeaders = new LinkedHashMap<>();
+    try {
+      return answer(
+          headers, body, requestLimit, responseLimit, queriesSeen, cancellation, responseHeaders);
+    } finally {
+      this.cancellation.remove();
+    }
+  }
+
+  private Answer answer(
+      Map<String, String> headers,
+      byte[] body,
+      long requestLimit,
+      long responseLimit,
+      List<String> queriesSeen,
+      HttpsListener.Cancellation cancellation,
+      Map<String, String> responseHeaders) {
     try {
       ConnectionInfo info;
       try {
@@ -110,6 +128,8 @@ final class SqlOverHttp {
       }
       SessionPool.Key key = SessionPool.key(compute, info);
       WireSession session = login(key, info);
+      cancellation.onCancel(session::cancel);
+      this.cancellation.set(cancellation);
       ResponseWriter writer =
           new ResponseWriter(responseLimit, raw, catalog.converter(info.database(), session));
       if (!payload.batch()) {
@@ -129,6 +149,15 @@ final class SqlOverHttp {
       }
       return new Answer(200, writer.toJson(), responseHeaders, null, null);
     } catch (Failure failure) {
+      if (cancellation.cancelled()) {
+        // Neon's answer to a request whose client went away (nobody reads it).
+        return new Answer(
+            400,
+            "{\"message\":\"Query cancelled, connection was terminated\",\"code\":\"08P01\"}",
+            Map.of(),
+            "08P01",
+            "Query cancelled, connection was terminated");
+      }
       return new Answer(
           failure.status,
           errorJson(failure),
@@ -166,16 +195,16 @@ final class SqlOverHttp {
     try {
       writer.query(session, query.sql(), query.params(), arrayModeOf(query, arrayMode));
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(e);
     } catch (WireSession.ResponseTooLargeException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(507, e.getMessage());
     } catch (IOException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
-    pool.release(key, session);
+    release(key, session);
   }
 
   private void runBatch(
@@ -202,10 +231,10 @@ final class SqlOverHttp {
       session.simpleQuery(
           "START TRANSACTION" + (modes.isEmpty() ? "" : " " + String.join(", ", modes)));
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(e);
     } catch (IOException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
     writer.beginBatch();
@@ -219,33 +248,44 @@ final class SqlOverHttp {
           ? Failure.of(database)
           : Failure.of(507, e.getMessage());
     } catch (IOException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
     writer.endBatch();
     try {
       session.simpleQuery("COMMIT");
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(e);
     } catch (IOException e) {
-      pool.discard(session);
+      discard(session);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
-    pool.release(key, session);
+    release(key, session);
   }
 
   private void rollback(SessionPool.Key key, WireSession session) {
     if (session.broken()) {
-      pool.discard(session);
+      discard(session);
       return;
     }
     try {
       session.simpleQuery("ROLLBACK");
-      pool.release(key, session);
+      release(key, session);
     } catch (IOException | PgErrorException e) {
-      pool.discard(session);
+      discard(session);
     }
+  }
+
+  /** Back to the pool; from here on a client that goes away cancels nothing. */
+  private void release(SessionPool.Key key, WireSession session) {
+    cancellation.get().onCancel(null);
+    pool.release(key, session);
+  }
+
+  private void discard(WireSession session) {
+    cancellation.get().onCancel(null);
+    pool.discard(session);
   }
 
   private static boolean arrayModeOf(Query query, boolean headerDefault) {

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,58 @@ class HttpSqlSessionTest {
     assertEquals(400, client.query("SELECT 1/0").status());
     String next = (String) client.query("SELECT pg_backend_pid()::text").firstRow().get(0);
     assertNotEquals(pid, next);
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsItsQuery(NeonStack stack) throws Exception {
+    endpoint.clearRequests();
+    String body = HttpSqlClient.single("SELECT pg_sleep(30) AS abandoned_by_client");
+    try (SSLSocket socket = client.openSocket()) {
+      String request =
+          "POST /sql HTTP/1.1\r\nHost: "
+              + endpoint.hostName()
+              + "\r\nNeon-Connection-String: "
+              + stack.httpSqlConnectionString().orElseThrow()
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + body.getBytes(StandardCharsets.UTF_8).length
+              + "\r\n\r\n"
+              + body;
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      awaitActive(stack, 1);
+    }
+    awaitActive(stack, 0);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (endpoint.requests().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    HttpSqlRequest cancelled = endpoint.requests().get(0);
+    assertEquals("Query cancelled, connection was terminated", cancelled.message());
+    assertEquals("08P01", cancelled.sqlState());
+    assertEquals(200, client.query("SELECT 1").status(), "the endpoint still answers");
+  }
+
+  /** Waits until {@code expected} backends run the abandoned query. */
+  private static void awaitActive(NeonStack stack, int expected) throws Exception {
+    String sql =
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+            + " AND query LIKE '%abandoned_by_client%' AND pid <> pg_backend_pid()";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int seen = -1;
+    try (Connection direct = stack.openDirect();
+        Statement statement = direct.createStatement()) {
+      while (System.nanoTime() < deadline) {
+        try (ResultSet row = statement.executeQuery(sql)) {
+          row.next();
+          seen = row.getInt(1);
+        }
+        if (seen == expected) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    }
+    assertEquals(expected, seen, "backends running the abandoned query");
   }
 
   @Test
