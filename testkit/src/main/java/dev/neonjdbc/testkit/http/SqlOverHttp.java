@@ -116,6 +116,10 @@ final class SqlOverHttp {
       } catch (ConnectionInfo.InvalidException e) {
         throw Failure.of(400, e.getMessage());
       }
+      if (headers.containsKey("authorization")) {
+        // A bearer token where the proxy takes no JWTs: Neon's answer for such an endpoint.
+        throw Failure.of(400, "missing authentication credentials: required password");
+      }
       boolean raw = "true".equals(headers.get(RAW_TEXT_OUTPUT));
       boolean arrayMode = "true".equals(headers.get(ARRAY_MODE));
       String isolation = isolationLevel(headers.get(ISOLATION_LEVEL));

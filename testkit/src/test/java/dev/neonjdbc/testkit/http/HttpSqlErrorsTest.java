@@ -139,6 +139,20 @@ class HttpSqlErrorsTest {
       assertEquals(400, response.status(), entry.getKey());
       assertEquals(entry.getValue(), response.field("message"), entry.getKey());
     }
+    HttpSqlClient.Response bearer =
+        client.post(HttpSqlClient.single("SELECT 1"), Map.of("Authorization", "Bearer abc"));
+    assertEquals(400, bearer.status());
+    assertEquals("missing authentication credentials: required password", bearer.field("message"));
+    assertEquals(
+        null,
+        stack
+            .httpSql()
+            .orElseThrow()
+            .requests()
+            .get(stack.httpSql().orElseThrow().requests().size() - 1)
+            .header("authorization"),
+        "the token reached the request log");
+
     HttpSqlClient.Response missing = new HttpSqlClient(stack, null).query("SELECT 1");
     assertEquals(400, missing.status());
     assertEquals("invalid header: neon-connection-string", missing.field("message"));
