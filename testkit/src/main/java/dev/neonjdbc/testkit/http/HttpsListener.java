@@ -37,7 +37,9 @@ import javax.net.ssl.SSLServerSocket;
  * answer (413) is sent and the connection closed.
  */
 final class HttpsListener implements AutoCloseable {
-  private static final int POLL_MILLIS = 20;
+  /** How often a running request checks its client; short, since a write may wait for it. */
+  private static final int POLL_MILLIS = 2;
+
   private static final int IDLE_MILLIS = 60_000;
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 

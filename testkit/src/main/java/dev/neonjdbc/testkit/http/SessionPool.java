@@ -51,15 +51,19 @@ final class SessionPool implements AutoCloseable {
    * @throws PgErrorException the server's refusal of a new login
    */
   WireSession borrow(Key key, ConnectionInfo info) throws IOException, PgErrorException {
-    synchronized (this) {
-      Deque<WireSession> sessions = idle.get(key);
-      while (sessions != null && !sessions.isEmpty()) {
-        WireSession session = sessions.pollFirst();
-        if (!session.broken()) {
-          return session;
-        }
-        session.close();
+    while (true) {
+      WireSession pooled;
+      synchronized (this) {
+        Deque<WireSession> sessions = idle.get(key);
+        pooled = sessions == null ? null : sessions.pollFirst();
       }
+      if (pooled == null) {
+        break;
+      }
+      if (ready(pooled)) {
+        return pooled;
+      }
+      pooled.close();
     }
     WireSession session =
         WireSession.login(
@@ -68,15 +72,18 @@ final class SessionPool implements AutoCloseable {
     return session;
   }
 
-  /** Resets {@code session} and keeps it when it is idle and healthy; closes it otherwise. */
+  /**
+   * Keeps {@code session} when it is idle and healthy, its reset sent but not awaited (the next
+   * borrower reads the answer first); closes it otherwise.
+   */
   void release(Key key, WireSession session) {
     if (session.broken() || session.transactionStatus() != 'I') {
       session.close();
       return;
     }
     try {
-      session.simpleQuery(RESET);
-    } catch (IOException | PgErrorException e) {
+      session.sendInBackground(RESET);
+    } catch (IOException e) {
       session.close();
       return;
     }
@@ -88,6 +95,19 @@ final class SessionPool implements AutoCloseable {
         sessions.addFirst(session);
       }
     }
+  }
+
+  /** Whether a pooled session finished its reset and is idle; called outside the pool's lock. */
+  private static boolean ready(WireSession session) {
+    if (session.broken()) {
+      return false;
+    }
+    try {
+      session.drainPending();
+    } catch (IOException e) {
+      return false;
+    }
+    return !session.broken() && session.transactionStatus() == 'I';
   }
 
   /** Closes {@code session} without returning it (Neon's {@code discard}). */

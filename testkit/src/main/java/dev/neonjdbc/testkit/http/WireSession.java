@@ -68,6 +68,7 @@ final class WireSession implements AutoCloseable {
   private final InetSocketAddress address;
   private char transactionStatus = 'I';
   private boolean broken;
+  private int pendingReadyForQuery;
 
   private WireSession(
       Socket socket, InputStream in, OutputStream out, InetSocketAddress address, int[] key) {
@@ -186,6 +187,7 @@ final class WireSession implements AutoCloseable {
    */
   String extendedQuery(String sql, List<String> params, ResultSink sink)
       throws IOException, PgErrorException, ResponseTooLargeException {
+    drainPending();
     Message flight = new Message('P').cString("").cString(sql).int16(0);
     Message describe = new Message('D').bytes(new byte[] {'S'}).cString("");
     Message bind = new Message('B').cString("").cString("").int16(0).int16(params.size());
@@ -246,8 +248,35 @@ final class WireSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code sql} with the simple query protocol without waiting for its answer, as Neon's
+   * proxy sends its reset ({@code reset_session_background}); the answer is read, and an error in
+   * it ignored, before the session's next query ({@link #drainPending()}).
+   */
+  void sendInBackground(String sql) throws IOException {
+    send(new Message('Q').cString(sql).toBytes());
+    pendingReadyForQuery++;
+  }
+
+  /** Reads the answers of what {@link #sendInBackground} sent. */
+  void drainPending() throws IOException {
+    try {
+      while (pendingReadyForQuery > 0) {
+        Reader message = read(in);
+        if (message.type == 'Z') {
+          transactionStatus = (char) message.body[0];
+          pendingReadyForQuery--;
+        }
+      }
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
   /** Runs {@code sql} with the simple query protocol, ignoring rows; stops at the first error. */
   void simpleQuery(String sql) throws IOException, PgErrorException {
+    drainPending();
     send(new Message('Q').cString(sql).toBytes());
     PgErrorException error = null;
     try {
