@@ -1,6 +1,12 @@
 package dev.neonjdbc.testkit;
 
+import dev.neonjdbc.testkit.front.FrontCertificates;
+import dev.neonjdbc.testkit.front.NeonError;
+import dev.neonjdbc.testkit.front.NeonFrontConfig;
+import dev.neonjdbc.testkit.http.HttpSqlEndpoint;
+import dev.neonjdbc.testkit.tls.TlsMaterial;
 import dev.neonjdbc.testkit.ws.WebSocketProxy;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +40,8 @@ public abstract class AbstractNeonStack implements NeonStack {
   private AbstractReplicaStack replica;
   private NeonStackException replicaFailure;
   private boolean replicaReasonLogged;
+  private HttpSqlEndpoint httpSql;
+  private NeonStackException httpSqlFailure;
 
   /** Creates a stack view over {@code description}. */
   protected AbstractNeonStack(StackDescription description) {
@@ -114,6 +122,66 @@ public abstract class AbstractNeonStack implements NeonStack {
   /** The replica if one was started, without starting one. */
   protected final synchronized Optional<AbstractReplicaStack> startedReplica() {
     return Optional.ofNullable(replica);
+  }
+
+  @Override
+  public String httpSqlUnavailableReason() {
+    TlsMaterial tls = description.tls();
+    return tls == null || tls.caKey() == null
+        ? "the " + providerName() + " provider has no CA of the kit's own for an HTTP SQL endpoint"
+        : null;
+  }
+
+  @Override
+  public final synchronized Optional<HttpSqlEndpoint> httpSql() {
+    if (httpSql != null) {
+      return Optional.of(httpSql);
+    }
+    if (httpSqlUnavailableReason() != null) {
+      return Optional.empty();
+    }
+    if (httpSqlFailure != null) {
+      throw new NeonStackException(
+          "the HTTP SQL endpoint failed to start earlier: " + httpSqlFailure.getMessage(),
+          httpSqlFailure);
+    }
+    try {
+      TlsMaterial tls = description.tls();
+      FrontCertificates.Issued certificate =
+          FrontCertificates.issue(
+              tls.caCertificate(),
+              tls.caKey(),
+              tls.caCertificate().getParent().resolve("http-sql"),
+              NeonFrontConfig.DEFAULT_DOMAIN);
+      HttpSqlEndpoint started =
+          HttpSqlEndpoint.start(
+              NeonFrontConfig.DEFAULT_DOMAIN,
+              certificate.certificate(),
+              certificate.key(),
+              this::computeOf,
+              NeonError.ENDPOINT_NOT_FOUND.message());
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(started::close, "neon-testkit-http-sql-stop"));
+      LOG.info("neon-testkit: HTTP SQL endpoint {} on {}", started.url(), started.address());
+      httpSql = started;
+      return Optional.of(started);
+    } catch (NeonStackException e) {
+      httpSqlFailure = e;
+      throw e;
+    }
+  }
+
+  /** The PostgreSQL behind a Neon endpoint id, for the HTTP SQL endpoint; {@code null} if none. */
+  private InetSocketAddress computeOf(String endpointId) {
+    if (endpointId.equals(NeonFrontConfig.DEFAULT_ENDPOINT_ID)) {
+      return new InetSocketAddress(directHost(), directPort());
+    }
+    if (endpointId.equals(NeonFrontConfig.REPLICA_ENDPOINT_ID)) {
+      return startedReplica()
+          .map(replica -> new InetSocketAddress(replica.directHost(), replica.directPort()))
+          .orElse(null);
+    }
+    return null;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.neonjdbc.testkit;
 
 import dev.neonjdbc.testkit.front.NeonFront;
+import dev.neonjdbc.testkit.front.NeonFrontConfig;
+import dev.neonjdbc.testkit.http.HttpSqlEndpoint;
 import dev.neonjdbc.testkit.relay.LatencyRelay;
 import dev.neonjdbc.testkit.ws.WebSocketProxy;
 import java.net.URLEncoder;
@@ -309,6 +311,54 @@ public interface NeonStack {
         + URLEncoder.encode(caCertificate().toString(), StandardCharsets.UTF_8)
         + "&"
         + front.socketFactoryParameters();
+  }
+
+  // ---- Neon's SQL over HTTP ----
+
+  /**
+   * The kit's {@link HttpSqlEndpoint}: Neon's SQL-over-HTTP ({@code POST
+   * https://api.local.aws.neon.tech/sql}, {@code Neon-Connection-String}, raw text and array mode,
+   * batch transactions, Neon's JSON and error shapes and size limits) in front of this stack's
+   * PostgreSQL, on a loopback port with TLS from the kit's CA ({@link #caCertificate()}, {@link
+   * #trustStore()}). Started on the first call (other callers wait), shared by the JVM's tests,
+   * stopped at exit; do not close it. A test that changes its limits puts them back ({@link
+   * HttpSqlEndpoint#resetLimits()}).
+   *
+   * <p>The connection strings it accepts name the front's hosts ({@link
+   * #httpSqlConnectionString()}); once {@link #replica()} has started, the replica's endpoint id
+   * reaches the replica.
+   *
+   * <p>Empty when the provider cannot run one (no CA of the kit's own: the Neon provider); the
+   * reason is {@link #httpSqlUnavailableReason()}.
+   */
+  default Optional<HttpSqlEndpoint> httpSql() {
+    return Optional.empty();
+  }
+
+  /** Why {@link #httpSql()} is empty; {@code null} when the provider runs one. */
+  default String httpSqlUnavailableReason() {
+    return "the " + providerName() + " provider has no HTTP SQL endpoint";
+  }
+
+  /**
+   * The connection string a Neon HTTP client sends in {@code Neon-Connection-String} for this
+   * stack: {@code postgresql://USER:PASSWORD@ep-neonkit-123456.local.aws.neon.tech/neondb} (the
+   * direct host name; the {@code -pooler} one is accepted too). Empty when {@link #httpSql()} is.
+   */
+  default Optional<String> httpSqlConnectionString() {
+    return httpSql()
+        .map(
+            endpoint ->
+                "postgresql://"
+                    + URLEncoder.encode(user(), StandardCharsets.UTF_8)
+                    + ":"
+                    + URLEncoder.encode(password(), StandardCharsets.UTF_8)
+                    + "@"
+                    + NeonFrontConfig.DEFAULT_ENDPOINT_ID
+                    + "."
+                    + NeonFrontConfig.DEFAULT_DOMAIN
+                    + "/"
+                    + URLEncoder.encode(database(), StandardCharsets.UTF_8));
   }
 
   // ---- WebSocket tunnel: the kit's proxies and the latency relay ----
