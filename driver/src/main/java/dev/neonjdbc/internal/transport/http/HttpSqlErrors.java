@@ -17,6 +17,9 @@ final class HttpSqlErrors {
   /** SQLState when the endpoint answered with an error that names no Postgres code. */
   static final String CONNECTION_FAILURE = "08006";
 
+  /** SQLState invalid_password. */
+  static final String INVALID_PASSWORD = "28P01";
+
   // JSON member name, protocol field code.
   private static final String[][] FIELDS = {
     {"severity", "S"},
@@ -61,14 +64,18 @@ final class HttpSqlErrors {
       message = "HTTP " + status + (body.isBlank() ? "" : ": " + abbreviate(body));
     }
     String code = error == null ? null : text(error.get("code"));
+    if ((code == null || code.isEmpty()) && message.startsWith("password authentication failed")) {
+      // Neon's proxy checks the password itself and names no SQLState: pgJDBC's over TCP.
+      code = INVALID_PASSWORD;
+    }
     StringBuilder fields = new StringBuilder();
     boolean hasSeverity = false;
     for (String[] field : FIELDS) {
       String value = error == null ? null : text(error.get(field[0]));
       if (field[0].equals("message")) {
         value = message;
-      } else if (field[0].equals("code") && (value == null || value.isEmpty())) {
-        value = CONNECTION_FAILURE;
+      } else if (field[0].equals("code")) {
+        value = code == null || code.isEmpty() ? CONNECTION_FAILURE : code;
       } else if (field[0].equals("severity") && value != null && !value.isEmpty()) {
         hasSeverity = true;
       }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.BaseStatement;
 import org.postgresql.core.Encoding;
 import org.postgresql.core.Field;
+import org.postgresql.core.Oid;
 import org.postgresql.core.Query;
 import org.postgresql.core.QueryExecutor;
 import org.postgresql.core.ResultCursor;
@@ -100,8 +102,13 @@ public final class SessionlessPgConnection {
     this.fieldMetadata = new LruCache<>(65536, 5L * 1024 * 1024, false);
   }
 
-  /** The {@code PGobject} classes that pgJDBC's connection registers for its own types. */
+  /**
+   * What pgJDBC's connection adds to its type cache when it opens: the core types uuid and xml
+   * (servers from 8.3), and the {@code PGobject} classes for its own types.
+   */
   private static void registerPgObjectTypes(TypeInfoCache types) throws SQLException {
+    types.addCoreType("uuid", Oid.UUID, Types.OTHER, "java.util.UUID", Oid.UUID_ARRAY);
+    types.addCoreType("xml", Oid.XML, Types.SQLXML, "java.sql.SQLXML", Oid.XML_ARRAY);
     types.addDataType("box", PGbox.class);
     types.addDataType("circle", PGcircle.class);
     types.addDataType("line", PGline.class);
@@ -142,7 +149,7 @@ public final class SessionlessPgConnection {
       }
       tuples.add(new Tuple(values));
     }
-    return create(statement(shape), fields, tuples, shape);
+    return new HttpResultSet(create(statement(shape), fields, tuples, shape));
   }
 
   private static ResultSet create(
