@@ -49,6 +49,9 @@ record ConnectionInfo(
     if (header == null || !header.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
       throw new InvalidException("invalid header: " + HEADER);
     }
+    if (!header.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      throw new InvalidException("invalid connection string: relative URL without a base");
+    }
     URI uri;
     try {
       uri = new URI(header);

@@ -1,14 +1,8 @@
 package dev.neonjdbc.testkit.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.neonjdbc.testkit.NeonStackException;
 import dev.neonjdbc.testkit.ws.PemTls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,10 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -45,9 +35,11 @@ import java.util.function.Function;
  * as-is (the certificate names {@code 127.0.0.1}); clients that can pin a name to an address
  * (Node's {@code https} {@code lookup}) use {@link #url()} and keep SNI and host name checks.
  *
- * <p>Requests are logged ({@link #requests()}) without secrets. HTTP/1.1 with keep-alive (the JDK
- * server has no HTTP/2, where Neon's proxy offers both). Differences from Neon: a client that
- * disconnects does not cancel its running query; an empty array in non-raw output is {@code []}.
+ * <p>Requests are logged ({@link #requests()}) without secrets. A client that goes away while its
+ * request runs (an aborted request, a timeout) cancels the running query, as on Neon; the log then
+ * shows Neon's {@code Query cancelled, connection was terminated}. HTTP/1.1 with keep-alive ({@link
+ * HttpsListener}), where Neon's proxy also offers HTTP/2. One difference from Neon: an empty array
+ * in non-raw output is {@code []}.
  */
 public final class HttpSqlEndpoint implements AutoCloseable {
   /** Neon's default request limit ({@code sql_over_http_max_request_size_bytes}): 10 MiB. */
@@ -60,11 +52,9 @@ public final class HttpSqlEndpoint implements AutoCloseable {
   public static final String PATH = "/sql";
 
   private static final String LOOPBACK = "127.0.0.1";
-  private static final int THREADS = 8;
 
   private final String hostName;
-  private final HttpsServer server;
-  private final ExecutorService executor;
+  private final HttpsListener listener;
   private final SessionPool pool = new SessionPool();
   private final SqlOverHttp sql;
   private final List<HttpSqlRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -79,25 +69,13 @@ public final class HttpSqlEndpoint implements AutoCloseable {
       String endpointNotFound) {
     this.hostName = "api." + domain;
     this.sql = new SqlOverHttp(pool, new TypeCatalog(), computes, endpointNotFound);
-    AtomicInteger threadNumber = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            THREADS,
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "neon-http-sql-" + threadNumber.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
     try {
-      server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 128);
+      listener =
+          new HttpsListener(
+              PemTls.serverContext(certificate, key), LOOPBACK, this::answer, () -> requestLimit);
     } catch (IOException e) {
-      executor.shutdownNow();
       throw new NeonStackException("the HTTP SQL endpoint cannot listen: " + e, e);
     }
-    server.setHttpsConfigurator(new HttpsConfigurator(PemTls.serverContext(certificate, key)));
-    server.setExecutor(executor);
-    server.createContext("/", this::exchange);
   }
 
   /**
@@ -118,10 +96,7 @@ public final class HttpSqlEndpoint implements AutoCloseable {
       Path key,
       Function<String, InetSocketAddress> computes,
       String endpointNotFound) {
-    HttpSqlEndpoint endpoint =
-        new HttpSqlEndpoint(domain, certificate, key, computes, endpointNotFound);
-    endpoint.server.start();
-    return endpoint;
+    return new HttpSqlEndpoint(domain, certificate, key, computes, endpointNotFound);
   }
 
   /** The endpoint's Neon host name, {@code api.local.aws.neon.tech}. */
@@ -131,12 +106,12 @@ public final class HttpSqlEndpoint implements AutoCloseable {
 
   /** The loopback port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return listener.address().getPort();
   }
 
   /** Where it listens: {@code 127.0.0.1:port()}. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return listener.address();
   }
 
   /**
@@ -205,13 +180,7 @@ public final class HttpSqlEndpoint implements AutoCloseable {
   /** Stops listening and closes every pooled session. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    listener.close();
     pool.close();
   }
 
@@ -220,72 +189,47 @@ public final class HttpSqlEndpoint implements AutoCloseable {
     return "HttpSqlEndpoint[" + url() + "]";
   }
 
-  private void exchange(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Map<String, String> headers = SqlOverHttp.lowerCase(exchange.getRequestHeaders());
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getPath();
-      List<String> queries = new ArrayList<>();
-      SqlOverHttp.Answer answer;
-      if (!path.equals(PATH)) {
-        answer = plainAnswer(404, "{\"message\":\"Not found\"}");
-      } else if (method.equals("OPTIONS")) {
-        answer = corsPreflight();
-      } else if (!method.equals("POST")) {
-        answer = plainAnswer(400, "{\"message\":\"method not allowed\"}");
-      } else {
-        long limit = requestLimit;
-        byte[] body = readBody(exchange, headers, limit);
-        try {
-          answer = sql.handle(headers, body, limit, responseLimit, queries);
-        } catch (RuntimeException e) {
-          // Neon's JsonConversionError: the compute sent what the proxy cannot convert.
-          answer = plainAnswer(500, "{\"message\":\"could not parse postgres response\"}");
-        }
-      }
-      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
-      answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      requests.add(
-          new HttpSqlRequest(
-              method,
-              path,
-              withoutSecrets(headers),
-              List.copyOf(queries),
-              isBatch(answer, queries),
-              answer.status(),
-              answer.sqlState(),
-              answer.message()));
-      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+  private HttpsListener.Answer answer(
+      HttpsListener.Request request, long limit, HttpsListener.Cancellation cancellation) {
+    Map<String, String> headers = request.headers();
+    String method = request.method();
+    String path = request.path();
+    List<String> queries = new ArrayList<>();
+    SqlOverHttp.Answer answer;
+    if (!path.equals(PATH)) {
+      answer = plainAnswer(404, "{\"message\":\"Not found\"}");
+    } else if (method.equals("OPTIONS")) {
+      answer = corsPreflight();
+    } else if (!method.equals("POST")) {
+      answer = plainAnswer(400, "{\"message\":\"method not allowed\"}");
+    } else {
+      try {
+        answer = sql.handle(headers, request.body(), limit, responseLimit, queries, cancellation);
+      } catch (RuntimeException e) {
+        // Neon's JsonConversionError: the compute sent what the proxy cannot convert.
+        answer = plainAnswer(500, "{\"message\":\"could not parse postgres response\"}");
       }
     }
+    Map<String, String> responseHeaders = new LinkedHashMap<>();
+    responseHeaders.put("Content-Type", "application/json");
+    responseHeaders.put("Access-Control-Allow-Origin", "*");
+    responseHeaders.putAll(answer.headers());
+    requests.add(
+        new HttpSqlRequest(
+            method,
+            path,
+            withoutSecrets(headers),
+            List.copyOf(queries),
+            isBatch(answer, queries),
+            answer.status(),
+            answer.sqlState(),
+            answer.message()));
+    return new HttpsListener.Answer(
+        answer.status(), responseHeaders, answer.body().getBytes(StandardCharsets.UTF_8));
   }
 
   private static boolean isBatch(SqlOverHttp.Answer answer, List<String> queries) {
     return answer.body().startsWith("{\"results\"") || queries.size() > 1;
-  }
-
-  /** The body, or {@code null} when it is (or announces itself) longer than {@code limit}. */
-  private static byte[] readBody(HttpExchange exchange, Map<String, String> headers, long limit)
-      throws IOException {
-    String declared = headers.get("content-length");
-    try (InputStream in = exchange.getRequestBody()) {
-      if (declared != null && Long.parseLong(declared.strip()) > limit) {
-        in.transferTo(OutputStream.nullOutputStream());
-        return null;
-      }
-      byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-      if (body.length > limit) {
-        in.transferTo(OutputStream.nullOutputStream());
-        return null;
-      }
-      return body;
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   private static SqlOverHttp.Answer plainAnswer(int status, String body) {

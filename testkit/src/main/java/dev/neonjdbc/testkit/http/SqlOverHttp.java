@@ -36,6 +36,10 @@ final class SqlOverHttp {
 
   private record Query(String sql, List<String> params, Boolean arrayMode) {}
 
+  /** A session borrowed for one request, and what cancels its query while it runs. */
+  private record Lease(
+      SessionPool.Key key, WireSession session, HttpsListener.Cancellation cancellation) {}
+
   /** A failure answered as Neon's error JSON. */
   private static final class Failure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -85,8 +89,26 @@ final class SqlOverHttp {
       byte[] body,
       long requestLimit,
       long responseLimit,
-      List<String> queriesSeen) {
-    Map<String, String> responseHeaders = new LinkedHashMap<>();
+      List<String> queriesSeen,
+      HttpsListener.Cancellation cancellation) {
+    return answer(
+        headers,
+        body,
+        requestLimit,
+        responseLimit,
+        queriesSeen,
+        cancellation,
+        new LinkedHashMap<>());
+  }
+
+  private Answer answer(
+      Map<String, String> headers,
+      byte[] body,
+      long requestLimit,
+      long responseLimit,
+      List<String> queriesSeen,
+      HttpsListener.Cancellation cancellation,
+      Map<String, String> responseHeaders) {
     try {
       ConnectionInfo info;
       try {
@@ -110,10 +132,12 @@ final class SqlOverHttp {
       }
       SessionPool.Key key = SessionPool.key(compute, info);
       WireSession session = login(key, info);
+      cancellation.onCancel(session::cancel);
+      Lease lease = new Lease(key, session, cancellation);
       ResponseWriter writer =
           new ResponseWriter(responseLimit, raw, catalog.converter(info.database(), session));
       if (!payload.batch()) {
-        runSingle(key, session, payload.queries().get(0), arrayMode, writer);
+        runSingle(lease, payload.queries().get(0), arrayMode, writer);
       } else {
         if (readOnly) {
           responseHeaders.put("Neon-Batch-Read-Only", "true");
@@ -124,11 +148,19 @@ final class SqlOverHttp {
         if (isolation != null) {
           responseHeaders.put("Neon-Batch-Isolation-Level", headers.get(ISOLATION_LEVEL));
         }
-        runBatch(
-            key, session, payload.queries(), arrayMode, isolation, readOnly, deferrable, writer);
+        runBatch(lease, payload.queries(), arrayMode, isolation, readOnly, deferrable, writer);
       }
       return new Answer(200, writer.toJson(), responseHeaders, null, null);
     } catch (Failure failure) {
+      if (cancellation.cancelled()) {
+        // Neon's answer to a request whose client went away (nobody reads it).
+        return new Answer(
+            400,
+            "{\"message\":\"Query cancelled, connection was terminated\",\"code\":\"08P01\"}",
+            Map.of(),
+            "08P01",
+            "Query cancelled, connection was terminated");
+      }
       return new Answer(
           failure.status,
           errorJson(failure),
@@ -156,31 +188,25 @@ final class SqlOverHttp {
     }
   }
 
-  private void runSingle(
-      SessionPool.Key key,
-      WireSession session,
-      Query query,
-      boolean arrayMode,
-      ResponseWriter writer)
+  private void runSingle(Lease lease, Query query, boolean arrayMode, ResponseWriter writer)
       throws Failure {
     try {
-      writer.query(session, query.sql(), query.params(), arrayModeOf(query, arrayMode));
+      writer.query(lease.session(), query.sql(), query.params(), arrayModeOf(query, arrayMode));
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(e);
     } catch (WireSession.ResponseTooLargeException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(507, e.getMessage());
     } catch (IOException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
-    pool.release(key, session);
+    release(lease);
   }
 
   private void runBatch(
-      SessionPool.Key key,
-      WireSession session,
+      Lease lease,
       List<Query> queries,
       boolean arrayMode,
       String isolation,
@@ -199,53 +225,67 @@ final class SqlOverHttp {
       modes.add("DEFERRABLE");
     }
     try {
-      session.simpleQuery(
-          "START TRANSACTION" + (modes.isEmpty() ? "" : " " + String.join(", ", modes)));
+      lease
+          .session()
+          .simpleQuery(
+              "START TRANSACTION" + (modes.isEmpty() ? "" : " " + String.join(", ", modes)));
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(e);
     } catch (IOException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
     writer.beginBatch();
     try {
       for (Query query : queries) {
-        writer.query(session, query.sql(), query.params(), arrayModeOf(query, arrayMode));
+        writer.query(lease.session(), query.sql(), query.params(), arrayModeOf(query, arrayMode));
       }
     } catch (PgErrorException | WireSession.ResponseTooLargeException e) {
-      rollback(key, session);
+      rollback(lease);
       throw e instanceof PgErrorException database
           ? Failure.of(database)
           : Failure.of(507, e.getMessage());
     } catch (IOException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
     writer.endBatch();
     try {
-      session.simpleQuery("COMMIT");
+      lease.session().simpleQuery("COMMIT");
     } catch (PgErrorException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(e);
     } catch (IOException e) {
-      pool.discard(session);
+      discard(lease);
       throw Failure.of(500, "could not connect to postgres in compute");
     }
-    pool.release(key, session);
+    release(lease);
   }
 
-  private void rollback(SessionPool.Key key, WireSession session) {
-    if (session.broken()) {
-      pool.discard(session);
+  private void rollback(Lease lease) {
+    if (lease.session().broken()) {
+      discard(lease);
       return;
     }
     try {
-      session.simpleQuery("ROLLBACK");
-      pool.release(key, session);
+      lease.session().simpleQuery("ROLLBACK");
+      release(lease);
     } catch (IOException | PgErrorException e) {
-      pool.discard(session);
+      discard(lease);
     }
+  }
+
+  /** Back to the pool; from here on a client that goes away cancels nothing. */
+  private void release(Lease lease) {
+    lease.cancellation().onCancel(null);
+    pool.release(lease.key(), lease.session());
+  }
+
+  /** Closed instead of pooled (Neon's {@code discard}); a client that goes away cancels nothing. */
+  private void discard(Lease lease) {
+    lease.cancellation().onCancel(null);
+    pool.discard(lease.session());
   }
 
   private static boolean arrayModeOf(Query query, boolean headerDefault) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -55,6 +56,7 @@ final class HttpSqlClient {
   }
 
   private final HttpClient client;
+  private final SSLContext tls;
   private final HttpSqlEndpoint endpoint;
   private final String connectionString;
 
@@ -72,7 +74,7 @@ final class HttpSqlClient {
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
+    this.tls = SSLContext.getInstance("TLS");
     tls.init(null, factory.getTrustManagers(), null);
     this.client =
         HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
@@ -99,6 +101,16 @@ final class HttpSqlClient {
         client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     Object json = response.body().isEmpty() ? null : Json.parse(response.body());
     return new Response(response.statusCode(), response, json);
+  }
+
+  /** A raw TLS socket to the endpoint, trusting the kit's CA, for tests that speak HTTP by hand. */
+  SSLSocket openSocket() throws Exception {
+    SSLSocket socket =
+        (SSLSocket)
+            tls.getSocketFactory()
+                .createSocket(endpoint.address().getAddress(), endpoint.address().getPort());
+    socket.startHandshake();
+    return socket;
   }
 
   /** Neon's output headers. */
