@@ -217,6 +217,27 @@ class OneShotRoutingTest {
       assertEquals("57014", cancelled.getSQLState());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
       assertTrue(noSession(connection));
+      assertSleepEnds("the timed-out and the cancelled query");
+    }
+  }
+
+  /** The server stops the queries whose requests were aborted, as Neon's proxy does. */
+  private void assertSleepEnds(String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (Connection observer = openTcp(stack)) {
+      while (true) {
+        long running =
+            Long.parseLong(
+                scalar(
+                    observer,
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                        + " AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(20)%'"));
+        if (running == 0) {
+          return;
+        }
+        assertTrue(System.nanoTime() < deadline, what + " still runs on the server");
+        Thread.sleep(100);
+      }
     }
   }
 
