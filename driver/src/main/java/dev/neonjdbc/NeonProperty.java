@@ -208,6 +208,29 @@ public enum NeonProperty {
       "Seconds a replica that did not answer (refused, timed out, 57P03, 08xxx on connect) is"
           + " skipped; its work runs on the primary meanwhile, READ ONLY, with one WARN per period."),
 
+  /**
+   * Auto-commit statements that need no session over Neon's SQL-over-HTTP endpoint ({@code
+   * OneShotRoute} says which).
+   */
+  ONE_SHOT(
+      "oneShot",
+      "off",
+      "http: an auto-commit statement that needs no session (no transaction, pin or session"
+          + " state; one SELECT/INSERT/UPDATE/DELETE/MERGE/VALUES/TABLE/WITH/SHOW statement on a"
+          + " plain Statement) runs as one HTTPS request to Neon's SQL-over-HTTP endpoint, and a"
+          + " connection opens a Postgres session only when a statement needs one. off: every"
+          + " statement runs on a session.",
+      "off",
+      "http"),
+
+  /** The SQL-over-HTTP endpoint for {@code oneShot=http}. */
+  ONE_SHOT_URL(
+      "oneShotUrl",
+      null,
+      "URL of the SQL-over-HTTP endpoint for oneShot=http. Default for Neon hosts:"
+          + " https://api.<host without its first label>/sql. TLS is verified with sslrootcert or"
+          + " the JVM's trust store; http:// only to a loopback host."),
+
   /** Client-side pooling policy of {@code NeonDataSource}. */
   CLIENT_POOLING(
       "clientPooling",

@@ -109,6 +109,23 @@ public final class ConnectLatencyHarness {
       }
       printRow(row.label, measure(stack, row, rtt, runs), rtt);
     }
+    if (stack.httpSql().isEmpty() || stack.frontNeonJdbcUrl().isEmpty()) {
+      System.out.println(
+          "| jdbc:neon: oneShot=http | skipped: "
+              + stack.httpSqlUnavailableReason()
+              + " | | | | |");
+    } else {
+      printRow(
+          "jdbc:neon: oneShot=http, cold (new TCP + TLS connection to the endpoint), no session",
+          measureOneShot(stack, neon, rtt, runs, true),
+          rtt);
+      printRow(
+          "jdbc:neon: oneShot=http, warm (kept-alive connection of the shared HTTP client), no"
+              + " session",
+          measureOneShot(stack, neon, rtt, runs, false),
+          rtt,
+          0);
+    }
     NeonServerlessDriver serverless = NeonServerlessDriver.find();
     if (serverless.unavailable() != null) {
       System.out.println();
@@ -143,6 +160,14 @@ public final class ConnectLatencyHarness {
   }
 
   private static void printRow(String label, Timing timing, Duration rtt) {
+    printRow(label, timing, rtt, 1);
+  }
+
+  /**
+   * One row; {@code handshakes} is what a real network adds (1, the TCP handshake; 0 for a request
+   * on a kept-alive connection).
+   */
+  private static void printRow(String label, Timing timing, Duration rtt, int handshakes) {
     double roundTrips = (timing.farFastest - timing.nearFastest) / rtt.toMillis();
     System.out.printf(
         "| %s | %.1f | %.1f | %.1f | %s | %.0f |%n",
@@ -151,7 +176,7 @@ public final class ConnectLatencyHarness {
         timing.farMedian,
         roundTrips,
         timing.flights < 0 ? "–" : Integer.toString(timing.flights),
-        (timing.flights < 0 ? Math.rint(roundTrips) : timing.flights) + 1);
+        (timing.flights < 0 ? Math.rint(roundTrips) : timing.flights) + handshakes);
   }
 
   /**
@@ -205,6 +230,68 @@ public final class ConnectLatencyHarness {
       }
       return Timing.of(nearNanos, farNanos, flights[0]);
     }
+  }
+
+  /**
+   * {@code oneShot=http} through relays in front of the kit's SQL-over-HTTP endpoint ({@code
+   * oneShotUrl} names the relay; the certificate names 127.0.0.1, so TLS is verified). No session
+   * is opened: the front in the URL is never reached. Cold: a new relay pair per run, to which the
+   * driver's shared HTTP client has no connection yet (TCP, TLS, then the request); warm: the same
+   * relays throughout, whose kept-alive connection the client reuses (the request alone).
+   */
+  private static Timing measureOneShot(
+      NeonStack stack, Driver neon, Duration rtt, int runs, boolean cold) throws SQLException {
+    int port = stack.httpSql().orElseThrow().port();
+    long[] nearNanos = new long[runs];
+    long[] farNanos = new long[runs];
+    int[] flights = {Integer.MAX_VALUE};
+    LatencyRelay near = null;
+    LatencyRelay far = null;
+    try {
+      for (int i = -2; i < runs + 3; i++) { // two warm-up runs; three that count flights
+        if (cold || near == null) {
+          closeAll(near, far);
+          near = stack.latencyRelay("127.0.0.1", port, Duration.ZERO);
+          far = stack.latencyRelay("127.0.0.1", port, rtt);
+        }
+        String nearUrl = oneShotUrl(stack, near);
+        String farUrl = oneShotUrl(stack, far);
+        if (i < runs) {
+          long nearTime = connectAndQuery(neon, nearUrl, stack.credentials());
+          long farTime = connectAndQuery(neon, farUrl, stack.credentials());
+          if (i >= 0) {
+            nearNanos[i] = nearTime;
+            farNanos[i] = farTime;
+          }
+        } else {
+          LatencyRelay counted = far;
+          counted.resetClientFlights();
+          connectAndQuery(
+              neon,
+              farUrl,
+              stack.credentials(),
+              () -> flights[0] = Math.min(flights[0], counted.clientFlights()));
+        }
+      }
+    } finally {
+      closeAll(near, far);
+    }
+    return Timing.of(nearNanos, farNanos, flights[0]);
+  }
+
+  private static void closeAll(LatencyRelay... relays) {
+    for (LatencyRelay relay : relays) {
+      if (relay != null) {
+        relay.close();
+      }
+    }
+  }
+
+  private static String oneShotUrl(NeonStack stack, LatencyRelay relay) {
+    return stack.frontNeonJdbcUrl().orElseThrow()
+        + "&oneShot=http&oneShotUrl=https://127.0.0.1:"
+        + relay.port()
+        + "/sql";
   }
 
   private static String url(NeonStack stack, Row row, LatencyRelay relay) {

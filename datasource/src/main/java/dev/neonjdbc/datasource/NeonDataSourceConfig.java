@@ -293,6 +293,26 @@ public abstract class NeonDataSourceConfig {
     setNeon(NeonProperty.REPLICA_DOWN_FOR, Integer.toString(seconds));
   }
 
+  /** {@link NeonProperty#ONE_SHOT}. */
+  public String getOneShot() {
+    return neon(NeonProperty.ONE_SHOT);
+  }
+
+  /** {@link NeonProperty#ONE_SHOT}: {@code off} or {@code http}. */
+  public void setOneShot(String value) {
+    setNeon(NeonProperty.ONE_SHOT, value);
+  }
+
+  /** {@link NeonProperty#ONE_SHOT_URL}. */
+  public String getOneShotUrl() {
+    return neon(NeonProperty.ONE_SHOT_URL);
+  }
+
+  /** {@link NeonProperty#ONE_SHOT_URL}: the SQL-over-HTTP endpoint's URL. */
+  public void setOneShotUrl(String url) {
+    setNeon(NeonProperty.ONE_SHOT_URL, url);
+  }
+
   /** The value set for {@code property} (or its default). */
   String neon(NeonProperty property) {
     return settings.get(property);

@@ -53,6 +53,8 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
   private final OpenStatements openStatements = new OpenStatements();
   private final DirectSessionLease lease;
   private boolean closed;
+  // oneShot=http: auto-commit statements that need no session go over HTTP (null when off).
+  private OneShotRoute oneShot;
   // The session of the last statement, whose warnings getWarnings() reports.
   private Connection lastUsed;
 
@@ -88,6 +90,12 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
       PhysicalConnector connector, SessionSource source, RoutingEvents events) throws SQLException {
     RoutingConnection connection = new RoutingConnection(new Router(connector, source, events));
     try {
+      connection.oneShot =
+          OneShotRoute.forConnector(connector, () -> OneShotRoute.sessionOf(connection));
+      if (connection.oneShot != null) {
+        // No session until a statement needs one: credentials are checked by the first statement.
+        return connection;
+      }
       connection.openFirstSession();
     } catch (SQLException | RuntimeException e) {
       try {
@@ -130,6 +138,21 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
 
   Router router() {
     return router;
+  }
+
+  /**
+   * The statement that runs {@code sql} over HTTP when the one-shot route takes it now, else {@code
+   * null} (it runs on a session).
+   */
+  java.sql.Statement oneShotStatement(
+      RoutingStatement statement, Route route, String sql, java.util.List<String> batch)
+      throws SQLException {
+    if (oneShot == null
+        || !router.needsNoSession(route)
+        || !OneShotRoute.accepts(statement, route, sql, batch)) {
+      return null;
+    }
+    return OneShotStatement.create(statement, oneShot, route);
   }
 
   /** Where this connection's events go (see {@link EventReporter}). */

@@ -48,6 +48,8 @@ class RoutingStatement extends StatementSettingMethods {
   private RoutingResultSet lastResult;
   private List<String> batch;
   private boolean closed;
+  // The last execution ran over HTTP (OneShotStatement): no session to account for.
+  private boolean overHttp;
 
   RoutingStatement(RoutingConnection connection, StatementShape shape) {
     this.connection = connection;
@@ -59,7 +61,27 @@ class RoutingStatement extends StatementSettingMethods {
 
   /** Chooses the session for {@code sql} and returns the physical statement to run it on. */
   final Statement begin(Route route, String sql) throws SQLException {
+    return begin(route, sql, null);
+  }
+
+  /**
+   * Chooses where {@code sql} runs: over HTTP when the connection's one-shot route takes it (see
+   * {@link OneShotRoute}), else on a session. {@code batch} holds every statement of a batch.
+   */
+  final Statement begin(Route route, String sql, List<String> batch) throws SQLException {
     checkOpen();
+    Statement oneShot = connection.oneShotStatement(this, route, sql, batch);
+    if (oneShot != null) {
+      overHttp = true;
+      runningOn = null;
+      runningRoute = route;
+      runningSql = null;
+      startedNanos = 0;
+      current = oneShot;
+      results.started();
+      return oneShot;
+    }
+    overHttp = false;
     long started = connection.events().start();
     Connection physical = connection.beginStatement(route, sql, started);
     Statement statement;
@@ -87,6 +109,9 @@ class RoutingStatement extends StatementSettingMethods {
    * remains to be read from it: one of the outcomes of {@link ExecutionResults}.
    */
   final void end(Outcome outcome) throws SQLException {
+    if (overHttp) {
+      return; // no session was used
+    }
     if (startedNanos != 0) {
       connection.reportStatement(runningOn, runningSql, startedNanos, failed, failedState);
       startedNanos = 0;
@@ -99,6 +124,24 @@ class RoutingStatement extends StatementSettingMethods {
   final void failed(Exception e) {
     failed = true;
     failedState = e instanceof SQLException sql ? sql.getSQLState() : null;
+  }
+
+  /**
+   * The execution that began over HTTP runs on a session after all (see {@link OneShotStatement}):
+   * nothing was sent, or it was a read whose result was too large for the endpoint.
+   */
+  final Statement fallBack(Route route, String sql) throws SQLException {
+    overHttp = false;
+    long started = connection.events().start();
+    Connection physical = connection.beginStatement(route, sql, started);
+    Statement statement = statementOn(physical);
+    runningOn = physical;
+    runningSql = sql;
+    startedNanos = started;
+    failed = false;
+    current = statement;
+    results.started();
+    return statement;
   }
 
   /**
@@ -436,7 +479,7 @@ class RoutingStatement extends StatementSettingMethods {
     for (String sql : batch) {
       route = route.strongerOf(SqlClassifier.classify(sql));
     }
-    Statement statement = begin(route, batch.get(0));
+    Statement statement = begin(route, batch.get(0), batch);
     try {
       for (String sql : batch) {
         statement.addBatch(sql);

@@ -59,6 +59,10 @@ final class StatementSettings {
     maxRows = max;
   }
 
+  boolean escapeProcessing() {
+    return escapeProcessing;
+  }
+
   void escapeProcessing(boolean enable) {
     escapeProcessing = enable;
   }

@@ -153,6 +153,24 @@ public final class Router {
     return pin.isPinned() || route != Route.POOLED ? EndpointKind.DIRECT : EndpointKind.POOLED;
   }
 
+  /**
+   * Whether a statement of {@code route} could run now without any session (the one-shot HTTP
+   * route): auto-commit with no transaction open, no pin, no session parameter, isolation level,
+   * schema or read-only flag that differs from the defaults, and a statement that would take the
+   * pooled endpoint.
+   */
+  public boolean needsNoSession(Route route) {
+    return route == Route.POOLED
+        && sessions.autoCommit()
+        && !transaction.isOpen()
+        && !pin.isPinned()
+        && state.parameters().isEmpty()
+        && !state.hasStateToCarry()
+        && state.schemaIfSet() == null
+        && !sessions.isReadOnly()
+        && endpointFor(route) == EndpointKind.POOLED;
+  }
+
   // ---- statements --------------------------------------------------------------------------
 
   /**
