@@ -8,7 +8,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The live counters of one {@link NeonDataSource}; cheap to update from many threads. */
+/**
+ * The live counters of one {@link NeonDataSource}; cheap to update from many threads. They count
+ * the events the driver reports for the data source's connections and connects, and the borrows of
+ * direct sessions that the data source itself reports ({@link #directBorrowed}): those go out
+ * through the endpoints' reporter first, so that listeners and the DEBUG log see them too, and come
+ * back here as {@link #sessionBorrowed}.
+ */
 final class Counters implements RoutingEvents {
   private static final EndpointKind[] KINDS = EndpointKind.values();
 
@@ -20,6 +26,7 @@ final class Counters implements RoutingEvents {
   private final LongAdder directBorrows = new LongAdder();
   private final LongAdder directBorrowNanos = new LongAdder();
   private final LongAccumulator maxDirectBorrowNanos = new LongAccumulator(Math::max, 0);
+  private volatile RoutingEvents reporter = this;
 
   private static LongAdder[] adders() {
     LongAdder[] adders = new LongAdder[KINDS.length];
@@ -44,17 +51,42 @@ final class Counters implements RoutingEvents {
     refusals.increment();
   }
 
-  void connected(EndpointKind kind) {
+  @Override
+  public void connected(EndpointKind kind, long elapsedNanos) {
     connects[kind.ordinal()].increment();
   }
 
-  void directBorrowed() {
-    directBorrows.increment();
+  @Override
+  public void sessionBorrowed(EndpointKind kind) {
+    if (kind == EndpointKind.DIRECT) {
+      directBorrows.increment();
+    }
   }
 
+  @Override
+  public void sessionReturned(EndpointKind kind, long heldNanos) {
+    if (kind == EndpointKind.DIRECT) {
+      directBorrowNanos.add(heldNanos);
+      maxDirectBorrowNanos.accumulate(heldNanos);
+    }
+  }
+
+  /**
+   * Where borrows are reported ({@code NeonEndpoints.events()}), which reports them back here;
+   * until set (the data source is starting), here only.
+   */
+  void reportThrough(RoutingEvents reporter) {
+    this.reporter = reporter;
+  }
+
+  /** The data source lent a direct session to a logical connection. */
+  void directBorrowed() {
+    reporter.sessionBorrowed(EndpointKind.DIRECT);
+  }
+
+  /** A lent direct session came back after {@code heldNanos}. */
   void directReturned(long heldNanos) {
-    directBorrowNanos.add(heldNanos);
-    maxDirectBorrowNanos.accumulate(heldNanos);
+    reporter.sessionReturned(EndpointKind.DIRECT, heldNanos);
   }
 
   NeonDataSourceStats snapshot() {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.NeonEndpoints;
+import dev.neonjdbc.spi.RoutingEventListeners;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,8 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
   private final ClientPooling clientPooling;
   private final NeonEndpoints endpoints;
   private final Counters counters = new Counters();
+  // The counters first, then the listeners added to the data source (metrics).
+  private final RoutingEventListeners events = new RoutingEventListeners();
   // One slot per endpoint kind; a kind without a pool has no entry in pools.
   private final Map<EndpointKind, EndpointDataSource> endpointSources =
       new EnumMap<>(EndpointKind.class);
@@ -41,12 +44,21 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
   private final ObjectName objectName;
   private volatile boolean closed;
 
-  DataSourceRuntime(String url, Properties info, PoolSettings settings) throws SQLException {
-    this.endpoints = NeonEndpoints.resolve(url, info);
+  /**
+   * @param listeners where the data source's listeners are (they may be added before and after
+   *     start): every event reaches the counters, then them
+   */
+  DataSourceRuntime(
+      String url, Properties info, PoolSettings settings, RoutingEventListeners listeners)
+      throws SQLException {
+    events.add(counters);
+    events.add(listeners);
+    this.endpoints = NeonEndpoints.resolve(url, info, events);
+    counters.reportThrough(endpoints.events());
     this.poolName = settings.poolName();
     this.clientPooling = ClientPooling.of(endpoints.neonProperties());
     for (EndpointKind kind : KINDS) {
-      endpointSources.put(kind, new EndpointDataSource(endpoints, kind, counters));
+      endpointSources.put(kind, new EndpointDataSource(endpoints, kind));
     }
     try {
       for (EndpointKind kind : KINDS) {
@@ -85,7 +97,7 @@ final class DataSourceRuntime implements NeonDataSourceMXBean {
 
   Connection newConnection() throws SQLException {
     checkOpen();
-    return endpoints.connect(new LogicalSessions(this), counters);
+    return endpoints.connect(new LogicalSessions(this), events);
   }
 
   void checkOpen() throws SQLException {

@@ -10,8 +10,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Opens new physical pgJDBC sessions to one endpoint, counting them. HikariCP gets one of these as
- * its {@code dataSource}; without a pool, sessions are opened through it directly.
+ * Opens new physical pgJDBC sessions to one endpoint (the endpoints report each connect, counted by
+ * {@link Counters}). HikariCP gets one of these as its {@code dataSource}; without a pool, sessions
+ * are opened through it directly.
  *
  * <p>The first session it opens tells what a fresh session looks like (holdability, application
  * name), which {@link SessionReset} restores before a session returns to its pool.
@@ -19,14 +20,12 @@ import javax.sql.DataSource;
 final class EndpointDataSource implements DataSource {
   private final NeonEndpoints endpoints;
   private final EndpointKind kind;
-  private final Counters counters;
   private volatile SessionDefaults defaults;
   private volatile int loginTimeoutSeconds = 5;
 
-  EndpointDataSource(NeonEndpoints endpoints, EndpointKind kind, Counters counters) {
+  EndpointDataSource(NeonEndpoints endpoints, EndpointKind kind) {
     this.endpoints = endpoints;
     this.kind = kind;
-    this.counters = counters;
   }
 
   EndpointKind kind() {
@@ -41,7 +40,6 @@ final class EndpointDataSource implements DataSource {
   @Override
   public Connection getConnection() throws SQLException {
     Connection session = endpoints.open(kind);
-    counters.connected(kind);
     if (defaults == null) {
       try {
         defaults = SessionDefaults.of(session);

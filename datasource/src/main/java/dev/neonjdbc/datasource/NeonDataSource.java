@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonProperty;
 import dev.neonjdbc.spi.NeonEndpoints;
+import dev.neonjdbc.spi.RoutingEventListeners;
+import dev.neonjdbc.spi.RoutingEvents;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -108,7 +110,8 @@ public class NeonDataSource extends NeonDataSourceConfig
         String url = settings.url();
         try {
           runtime =
-              new DataSourceRuntime(url, settings.connectProperties(), new PoolSettings(settings));
+              new DataSourceRuntime(
+                  url, settings.connectProperties(), new PoolSettings(settings), listeners);
         } catch (RuntimeException e) {
           // The settings are checked when set; whatever HikariCP still refuses when it creates
           // a pool is bad input too, reported as the URL's errors are.
@@ -235,6 +238,21 @@ public class NeonDataSource extends NeonDataSourceConfig
    */
   public HikariPoolMXBean getPooledPoolMXBean() {
     return getPoolMXBean(EndpointKind.POOLED);
+  }
+
+  // ---- routing events ------------------------------------------------------------------------
+
+  // Listeners of this data source's events (metrics); the runtime reports to them once started.
+  private final RoutingEventListeners listeners = new RoutingEventListeners();
+
+  /**
+   * Reports this data source's events (statements and their outcome, pins, refusals, moved
+   * transactions, direct borrows, physical connects and retries) to {@code listener} as well, from
+   * now on; closing the returned registration stops it. May be called before or after the first
+   * connection. {@code neon-jdbc-micrometer}'s {@code NeonMetrics} uses it.
+   */
+  public AutoCloseable addRoutingEventListener(RoutingEvents listener) {
+    return listeners.add(listener);
   }
 
   // ---- DataSource ----------------------------------------------------------------------------

@@ -42,8 +42,28 @@ public final class NeonEndpoints {
    * @throws SQLException SQLState 08001 or 22023 naming the problem, any password masked
    */
   public static NeonEndpoints resolve(String url, Properties info) throws SQLException {
+    return resolve(url, info, RoutingEvents.NONE);
+  }
+
+  /**
+   * Resolves {@code url} as {@link #resolve(String, Properties)} does; the physical connects of
+   * {@link #open} (their latency, failures and retries) are reported to {@code events}, as well as
+   * to the {@linkplain NeonEvents registered listeners} and the {@code dev.neonjdbc.events} DEBUG
+   * log.
+   */
+  public static NeonEndpoints resolve(String url, Properties info, RoutingEvents events)
+      throws SQLException {
     ConnectionSettings settings = ConnectionSettings.parse(url, info, Environment.system());
-    return new NeonEndpoints(settings, PhysicalConnector.forSettings(settings));
+    return new NeonEndpoints(settings, PhysicalConnector.forSettings(settings, events));
+  }
+
+  /**
+   * Where these endpoints report: the events given to {@link #resolve(String, Properties,
+   * RoutingEvents)}, every {@linkplain NeonEvents registered listener} and the DEBUG log. A data
+   * source that lends sessions reports its borrows here.
+   */
+  public RoutingEvents events() {
+    return connector.events();
   }
 
   /** {@code url} with everything that could be a password replaced by {@link #MASK}. */
@@ -73,8 +93,9 @@ public final class NeonEndpoints {
 
   /**
    * A new logical {@code jdbc:neon:} connection whose physical sessions come from {@code source}
-   * and whose routing is reported to {@code events}. One session is opened now, so that bad
-   * credentials fail here and not at the first statement.
+   * and whose routing is reported to {@code events} (and to the registered listeners and the DEBUG
+   * log). One session is opened now, so that bad credentials fail here and not at the first
+   * statement.
    */
   public Connection connect(SessionSource source, RoutingEvents events) throws SQLException {
     return RoutingConnection.open(connector, source, events);

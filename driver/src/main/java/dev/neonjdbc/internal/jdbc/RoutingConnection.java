@@ -3,12 +3,15 @@ package dev.neonjdbc.internal.jdbc;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.NeonConnection;
 import dev.neonjdbc.internal.jdbc.ExecutionResults.Outcome;
+import dev.neonjdbc.internal.routing.EventReporter;
 import dev.neonjdbc.internal.routing.PhysicalConnector;
 import dev.neonjdbc.internal.routing.Route;
 import dev.neonjdbc.internal.routing.Router;
 import dev.neonjdbc.internal.routing.SqlClassifier;
+import dev.neonjdbc.internal.routing.StatementKeywords;
 import dev.neonjdbc.spi.RoutingEvents;
 import dev.neonjdbc.spi.SessionSource;
+import dev.neonjdbc.spi.StatementKind;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -129,8 +132,17 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
     return router;
   }
 
-  /** Chooses the session for a statement; see {@link Router#beginStatement}. */
-  Connection beginStatement(Route route, String sql) throws SQLException {
+  /** Where this connection's events go (see {@link EventReporter}). */
+  EventReporter events() {
+    return router.events();
+  }
+
+  /**
+   * Chooses the session for a statement; see {@link Router#beginStatement}.
+   *
+   * @param started when the statement began, for its events (0: nobody listens)
+   */
+  Connection beginStatement(Route route, String sql, long started) throws SQLException {
     checkOpen();
     // A new statement ends the results of the previous one as far as a lent session goes.
     released(lease.statementStarting());
@@ -144,11 +156,34 @@ public final class RoutingConnection extends ConnectionOverloads implements Neon
       // A session that ended under an earlier statement (the server terminated it, the network
       // failed) cannot run this one; HikariCP's proxy of it would answer without an SQLState.
       SQLException lost = SessionFailures.lostSession(router, physical, null);
+      if (started != 0) {
+        reportStatement(physical, sql, started, true, lost.getSQLState());
+      }
       router.endStatement(physical, route);
       throw lost;
     }
     lastUsed = physical;
     return physical;
+  }
+
+  /**
+   * Reports the end of a routed statement that began at {@code started} ({@link
+   * EventReporter#start}, not 0) on {@code physical}: finished, or failed with {@code sqlState}.
+   */
+  void reportStatement(
+      Connection physical, String sql, long started, boolean failed, String sqlState) {
+    EndpointKind kind = router.kindOf(physical);
+    if (kind == null) {
+      return; // given back under the statement: it was reported where it ran
+    }
+    long elapsed = System.nanoTime() - started;
+    StatementKind statement = StatementKeywords.kind(sql);
+    EventReporter events = router.events();
+    if (failed) {
+      events.statementFailed(kind, statement, elapsed, sqlState);
+    } else {
+      events.statementFinished(kind, statement, elapsed);
+    }
   }
 
   /**

@@ -51,6 +51,7 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       parameters.replay(statement);
     } catch (SQLException | RuntimeException e) {
+      failed(e);
       end(NO_RESULTS);
       throw e;
     }
@@ -70,6 +71,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       result = wrap(statement.executeQuery());
       return result;
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       end(result == null ? NO_RESULTS : QUERY);
     }
@@ -80,6 +84,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     PreparedStatement statement = beginPrepared();
     try {
       return statement.executeUpdate();
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       end(UPDATE_COUNT);
     }
@@ -90,6 +97,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     PreparedStatement statement = beginPrepared();
     try {
       return statement.executeLargeUpdate();
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       end(UPDATE_COUNT);
     }
@@ -102,6 +112,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
     try {
       results = statement.execute();
       return results;
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       end(results ? RESULTS : UPDATE_COUNT);
     }
@@ -137,6 +150,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
         statement.addBatch();
       }
       return statement.executeBatch();
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       batch.clear();
       end(NO_RESULTS);
@@ -156,6 +172,9 @@ class RoutingPreparedStatement extends RoutingStatement implements ParameterReco
         statement.addBatch();
       }
       return statement.executeLargeBatch();
+    } catch (SQLException | RuntimeException e) {
+      failed(e);
+      throw e;
     } finally {
       batch.clear();
       end(NO_RESULTS);

@@ -9,6 +9,7 @@ import dev.neonjdbc.internal.config.NeonHosts;
 import dev.neonjdbc.internal.config.ReplicaEndpoint;
 import dev.neonjdbc.internal.config.RouteMode;
 import dev.neonjdbc.internal.transport.WebSocketTransport;
+import dev.neonjdbc.spi.RoutingEvents;
 import dev.neonjdbc.spi.SessionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,9 +49,11 @@ public final class PhysicalConnector {
   private final EndpointSlots<Properties> properties = new EndpointSlots<>();
   private final SessionLogin login;
   private final ReplicaSet replicaSet;
+  private final EventReporter events;
 
-  private PhysicalConnector(ConnectionSettings settings) throws SQLException {
+  private PhysicalConnector(ConnectionSettings settings, RoutingEvents events) throws SQLException {
     this.settings = settings;
+    this.events = EventReporter.of(events);
     this.replicaSet = ReplicaSet.forSettings(settings);
     Properties directProperties = settings.pgjdbcProperties();
     properties.set(EndpointKind.DIRECT, directProperties);
@@ -105,8 +108,20 @@ public final class PhysicalConnector {
     return new SessionLogin(retry, loginTimeoutMillis, directTls);
   }
 
-  /** A connector for the endpoints of {@code settings}. */
+  /**
+   * A connector for the endpoints of {@code settings} that reports its connects to the registered
+   * listeners and the log only.
+   */
   public static PhysicalConnector forSettings(ConnectionSettings settings) throws SQLException {
+    return forSettings(settings, RoutingEvents.NONE);
+  }
+
+  /**
+   * A connector for the endpoints of {@code settings} that reports its connects (and retries) to
+   * {@code events} too.
+   */
+  public static PhysicalConnector forSettings(ConnectionSettings settings, RoutingEvents events)
+      throws SQLException {
     if (!settings.hasBothEndpoints()
         && PASS_THROUGH_REPORTED.add(settings.singleEndpoint().toString())) {
       LOG.info(
@@ -114,7 +129,12 @@ public final class PhysicalConnector {
               + " pooledHost/pooledPort or directHost/directPort to route.",
           settings.singleEndpoint());
     }
-    return new PhysicalConnector(settings);
+    return new PhysicalConnector(settings, events);
+  }
+
+  /** Where this connector reports its connects: its own listener, the registered ones, the log. */
+  public EventReporter events() {
+    return events;
   }
 
   /**
@@ -135,6 +155,26 @@ public final class PhysicalConnector {
    * one is known; for {@link EndpointKind#REPLICA}, the next replica in turn that is not down).
    */
   public Connection open(EndpointKind kind) throws SQLException {
+    long started = events.start();
+    Connection connection;
+    try {
+      connection = openUnreported(kind);
+    } catch (SQLException | RuntimeException e) {
+      if (started != 0) {
+        events.connectFailed(
+            kind,
+            System.nanoTime() - started,
+            e instanceof SQLException failure ? failure.getSQLState() : null);
+      }
+      throw e;
+    }
+    if (started != 0) {
+      events.connected(kind, System.nanoTime() - started);
+    }
+    return connection;
+  }
+
+  private Connection openUnreported(EndpointKind kind) throws SQLException {
     if (kind == EndpointKind.REPLICA) {
       int index = replicaSet == null ? -1 : replicaSet.pick();
       if (index < 0) {
@@ -153,7 +193,7 @@ public final class PhysicalConnector {
         properties.get(settings.hasBothEndpoints() ? kind : EndpointKind.DIRECT);
     String url = settings.pgjdbcUrl(endpoint);
     try {
-      Connection connection = login.open(url, endpoint, sessionProperties);
+      Connection connection = login.open(url, endpoint, sessionProperties, kind, events);
       LOG.debug("opened {} connection to {}", kind.label(), endpoint);
       return connection;
     } catch (SQLException e) {
@@ -194,7 +234,13 @@ public final class PhysicalConnector {
     }
     Endpoint endpoint = replica.pooled();
     try {
-      Connection connection = login.open(settings.pgjdbcUrl(replica), endpoint, replicaProperties);
+      Connection connection =
+          login.open(
+              settings.pgjdbcUrl(replica),
+              endpoint,
+              replicaProperties,
+              EndpointKind.REPLICA,
+              events);
       LOG.debug("opened replica connection to {}", endpoint);
       return connection;
     } catch (SQLException e) {

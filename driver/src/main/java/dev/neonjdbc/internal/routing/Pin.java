@@ -2,6 +2,7 @@ package dev.neonjdbc.internal.routing;
 
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.RoutingEvents;
+import dev.neonjdbc.spi.StatementKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class Pin {
   // The router's category: README names it as the one that logs routing decisions.
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+  // What a pin from the startup parameters names as its reason.
+  private static final String STARTUP_REASON = "startup options or currentSchema";
 
   private final PhysicalSessions sessions;
   private final SessionStateCarrier state;
@@ -58,7 +62,7 @@ final class Pin {
     this.atStartup = atStartup;
     if (atStartup) {
       LOG.debug("startup options or currentSchema set: connection pinned to direct");
-      begin("startup options or currentSchema", true, false);
+      begin(STARTUP_REASON, true, false);
     }
   }
 
@@ -101,7 +105,7 @@ final class Pin {
     if (!pinned) {
       pinned = true;
       reason = why;
-      events.pinned();
+      events.pinned(causeOf(why));
       if (LOG.isDebugEnabled()) {
         LOG.debug("pinned to direct by {}", why);
       }
@@ -110,6 +114,13 @@ final class Pin {
     checkDue = false;
     beganInTransaction |= inTransaction;
     sessions.markNeedsReset(EndpointKind.DIRECT);
+  }
+
+  private StatementKind causeOf(String why) {
+    if (Router.PIN_DIRECT_CALL.equals(why)) {
+      return StatementKind.PIN_DIRECT;
+    }
+    return STARTUP_REASON.equals(why) ? StatementKind.STARTUP : StatementKind.ofKeyword(why);
   }
 
   /** Ends the pin; a pin from the startup parameters stays. */

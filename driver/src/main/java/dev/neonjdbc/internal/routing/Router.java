@@ -3,6 +3,7 @@ package dev.neonjdbc.internal.routing;
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.spi.RoutingEvents;
 import dev.neonjdbc.spi.SessionSource;
+import dev.neonjdbc.spi.StatementKind;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
@@ -37,7 +38,10 @@ public final class Router {
   /** SQLState for a statement the router refuses to run (feature not supported). */
   public static final String REFUSED = "0A000";
 
-  private final RoutingEvents events;
+  /** How {@code pinDirect()} names itself as a pin's reason. */
+  static final String PIN_DIRECT_CALL = "pinDirect()";
+
+  private final EventReporter events;
   private final boolean routing;
   private final boolean lendsDirect;
   private final EndpointKind forcedEndpoint;
@@ -81,7 +85,7 @@ public final class Router {
       RouterSessionSource source,
       RoutingEvents events,
       ReplicaRouting replicas) {
-    this.events = events;
+    this.events = EventReporter.of(events);
     this.routing = options.routing();
     // Without per-statement routing there is no transaction tracking to tell when a lent session
     // is free again: the one session is held until close.
@@ -90,8 +94,13 @@ public final class Router {
     this.replicas = replicas;
     this.sessions = new PhysicalSessions(replicas.wrap(source));
     this.state = new SessionStateCarrier(sessions, routing);
-    this.pin = new Pin(sessions, state, events, routing && options.pinnedAtStartup());
+    this.pin = new Pin(sessions, state, this.events, routing && options.pinnedAtStartup());
     this.transaction = new OpenTransaction(sessions, state);
+  }
+
+  /** Where this connection reports its events: its own listener, the registered ones, the log. */
+  public EventReporter events() {
+    return events;
   }
 
   /** Whether statements are routed one by one. */
@@ -311,10 +320,10 @@ public final class Router {
       transaction.adopt();
     }
     if (transaction.isOn(EndpointKind.POOLED)) {
-      currentSql = "pinDirect()";
+      currentSql = PIN_DIRECT_CALL;
       moveToDirect(true);
     }
-    pin.begin("pinDirect()", true, transaction.isOpenOrBegins());
+    pin.begin(PIN_DIRECT_CALL, true, transaction.isOpenOrBegins());
   }
 
   private void pinFor(String sql, boolean forGood) {
@@ -350,7 +359,10 @@ public final class Router {
         return false;
       }
       if (refuseIfNot) {
-        events.refused();
+        events.refused(
+            PIN_DIRECT_CALL.equals(currentSql)
+                ? StatementKind.PIN_DIRECT
+                : StatementKeywords.kind(currentSql));
         throw SessionSql.refusal(StatementKeywords.first(currentSql), check.reason());
       }
       return false;

@@ -1,9 +1,11 @@
 package dev.neonjdbc.internal.routing;
 
+import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.internal.config.ConfigErrors;
 import dev.neonjdbc.internal.config.Endpoint;
 import dev.neonjdbc.internal.transport.LoginDeadline;
 import dev.neonjdbc.internal.transport.LoginSocketFactory;
+import dev.neonjdbc.spi.RoutingEvents;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -49,12 +51,14 @@ final class SessionLogin {
 
   /**
    * Opens a session to {@code endpoint} at pgJDBC URL {@code url} with {@code properties} (not
-   * modified).
+   * modified), reporting each retry to {@code events} as one of {@code kind}'s endpoint.
    *
    * @throws SQLException the last attempt's failure, or 08001 naming loginTimeout when the deadline
    *     passed
    */
-  Connection open(String url, Endpoint endpoint, Properties properties) throws SQLException {
+  Connection open(
+      String url, Endpoint endpoint, Properties properties, EndpointKind kind, RoutingEvents events)
+      throws SQLException {
     long start = System.nanoTime();
     long deadline = start + TimeUnit.MILLISECONDS.toNanos(loginTimeoutMillis);
     int attempt = 0;
@@ -111,6 +115,7 @@ final class SessionLogin {
           throw timedOut(endpoint, attempt, start, failure);
         }
       }
+      events.connectRetried(kind, attempt + 1, failure.getSQLState());
       LOG.debug(
           "connect to {} failed ({}: {}); attempt {} in {} ms",
           endpoint,

@@ -1,5 +1,7 @@
 package dev.neonjdbc.internal.routing;
 
+import dev.neonjdbc.spi.StatementKind;
+
 /**
  * The first keyword of a statement, for log lines and messages: never the statement's text or its
  * parameters, which may hold secrets. Off the hot path (called only when logging or refusing).
@@ -19,6 +21,24 @@ public final class StatementKeywords {
       i++;
     }
     return i == start ? "(statement)" : sql.substring(start, i).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The kind of a statement by its first word after leading whitespace, comments and parentheses
+   * ({@link StatementKind#OTHER} for a word outside the fixed set). Allocates nothing: it runs for
+   * every statement while anyone listens to events.
+   */
+  public static StatementKind kind(String sql) {
+    if (sql == null) {
+      return StatementKind.OTHER;
+    }
+    int n = sql.length();
+    int start = skipOpening(sql, 0);
+    int i = start;
+    while (i < n && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_')) {
+      i++;
+    }
+    return StatementKind.ofWord(sql, start, i);
   }
 
   /**
