@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neonjdbc.datasource.NeonDataSource;
 import dev.neonjdbc.spring.boot.NeonHealth;
@@ -139,6 +140,28 @@ class StarterApplicationTest {
     assertEquals("UP", Json.member(direct, "status"), body);
     assertEquals(STACK.directHost() + ":" + STACK.directPort(), Json.member(direct, "address"));
     assertFalse(body.contains(STACK.password()), "no password in the health output");
+  }
+
+  @Test
+  void actuatorMetricsListsTheRoutingMetersWithCounts() throws IOException, InterruptedException {
+    notes.recordAndAsk("metered", connection -> STACK.endpointOf(connection));
+    String names = get("/actuator/metrics").body();
+    for (String meter : List.of("neon.statements", "neon.connects", "neon.direct.borrows")) {
+      assertTrue(names.contains("\"" + meter + "\""), meter + " in " + names);
+    }
+    HttpResponse<String> pooled = get("/actuator/metrics/neon.statements?tag=endpoint:pooled");
+    assertEquals(200, pooled.statusCode(), pooled.body());
+    String count = Json.member(pooled.body(), "value");
+    assertTrue(
+        Double.parseDouble(count) >= 2, "an insert and the kit's question: " + pooled.body());
+    Files.writeString(Path.of("target", "actuator-metrics-neon.statements.json"), pooled.body());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
