@@ -5,12 +5,14 @@ import static dev.neonjdbc.datasource.Kit.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neonjdbc.EndpointKind;
 import dev.neonjdbc.datasource.EndpointHealth.Check;
 import dev.neonjdbc.datasource.EndpointHealth.Status;
 import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
+import dev.neonjdbc.testkit.ReplicaStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -100,6 +102,21 @@ class EndpointHealthTest {
       assertEquals("08001", direct.sqlState());
       assertTrue(direct.error().contains("Connection refused"), direct.error());
       assertFalse(direct.error().contains(stack.password()));
+    }
+  }
+
+  @Test
+  void aConfiguredReadReplicaIsCheckedOnItsOwn() {
+    assumeTrue(stack.replica().isPresent(), stack.replicaUnavailableReason());
+    ReplicaStack replica = stack.replica().orElseThrow();
+    try (NeonDataSource dataSource = kit.dataSource(unique("health_replica"))) {
+      dataSource.setReplicaHosts(replica.pooledAddress());
+      List<EndpointHealth> results = dataSource.checkEndpoints(TIMEOUT);
+      assertEquals(3, results.size(), results.toString());
+      EndpointHealth checked = results.get(2);
+      assertEquals(EndpointKind.REPLICA, checked.kind());
+      assertEquals(Status.UP, checked.status(), checked.toString());
+      assertEquals(replica.pooledHost() + ":" + replica.pooledPort(), checked.address());
     }
   }
 
