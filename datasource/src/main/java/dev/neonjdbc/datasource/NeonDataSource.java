@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.List;
 import java.util.logging.Logger;
 import javax.naming.NamingException;
 import javax.naming.Reference;
@@ -59,6 +61,7 @@ public class NeonDataSource extends NeonDataSourceConfig
 
   private volatile DataSourceRuntime runtime;
   private volatile boolean closed;
+  private volatile EndpointAddresses endpointAddresses;
 
   /** A data source to be configured through its setters; nothing happens until first use. */
   public NeonDataSource() {}
@@ -165,6 +168,43 @@ public class NeonDataSource extends NeonDataSourceConfig
     String name = super.getPoolName();
     DataSourceRuntime started = runtime;
     return name == null && started != null ? started.poolName() : name;
+  }
+
+  // ---- health ------------------------------------------------------------------------------
+
+  /**
+   * Checks each endpoint once, in parallel, each within {@code timeout}: the pooled endpoint with
+   * {@code SELECT 1} through a logical connection; the direct endpoint with an idle session of the
+   * direct pool when it holds one, otherwise with a TCP connect and PostgreSQL's SSLRequest, which
+   * the server answers before any login (no direct session is opened for the check); a read
+   * replica, when configured, with {@code SELECT 1} on a read-only connection. Starts the data
+   * source if it has not started. Never throws: a failure is a {@link EndpointHealth.Status#DOWN}
+   * result with the driver's message (passwords masked) and SQLState.
+   *
+   * @param timeout how long each check may take
+   * @return one result per endpoint in use: pooled, then direct, then replica
+   */
+  public List<EndpointHealth> checkEndpoints(Duration timeout) {
+    long start = System.nanoTime();
+    try {
+      DataSourceRuntime started = start();
+      EndpointAddresses addresses = endpointAddresses;
+      if (addresses == null) {
+        addresses = EndpointAddresses.resolve(settings.url(), settings.connectProperties());
+        endpointAddresses = addresses;
+      }
+      return EndpointChecks.run(this, started, addresses, timeout);
+    } catch (SQLException e) {
+      return List.of(
+          new EndpointHealth(
+              EndpointKind.POOLED,
+              null,
+              EndpointHealth.Status.DOWN,
+              EndpointHealth.Check.NONE,
+              Duration.ofNanos(System.nanoTime() - start),
+              e.getMessage(),
+              e.getSQLState()));
+    }
   }
 
   // ---- statistics ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neonjdbc.Driver;
 import dev.neonjdbc.datasource.NeonDataSource;
+import dev.neonjdbc.spring.boot.NeonDataSourceAutoConfiguration;
 import dev.neonjdbc.testkit.NeonStack;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
@@ -31,6 +32,12 @@ class ModuleNamesTest {
   @Test
   void dataSourceJarIsModuleDevNeonjdbcDatasource() throws URISyntaxException {
     assertEquals("dev.neonjdbc.datasource", moduleNameOfJarHolding(NeonDataSource.class));
+  }
+
+  @Test
+  void springBootAutoConfigurationJarIsModuleDevNeonjdbcSpringBoot() throws URISyntaxException {
+    assertEquals(
+        "dev.neonjdbc.spring.boot", moduleNameOfJarHolding(NeonDataSourceAutoConfiguration.class));
   }
 
   @Test

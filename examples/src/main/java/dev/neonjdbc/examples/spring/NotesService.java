@@ -8,25 +8,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Notes in a table: DDL goes to the direct endpoint, transactions to the pooled one. */
+/**
+ * Notes in the table Flyway created at start-up: transactions run on the pooled endpoint, one
+ * PgBouncer server connection each.
+ */
 @Service
 public class NotesService {
   private final JdbcTemplate jdbc;
 
-  /** A service over the application's JdbcTemplate (backed by NeonDataSource). */
+  /** A service over the application's JdbcTemplate (backed by the starter's NeonDataSource). */
   public NotesService(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
-  }
-
-  /** Creates the table (DDL: runs on a direct session borrowed for this statement only). */
-  public void createSchema() {
-    jdbc.execute(
-        "CREATE TABLE IF NOT EXISTS spring_notes (id bigserial PRIMARY KEY, body text NOT NULL)");
-  }
-
-  /** Drops the table. */
-  public void dropSchema() {
-    jdbc.execute("DROP TABLE IF EXISTS spring_notes");
   }
 
   /** Inserts both notes in one transaction on the pooled endpoint. */
@@ -43,9 +35,16 @@ public class NotesService {
     throw new IllegalStateException("failed after two inserts");
   }
 
+  /** Inserts {@code note}, then asks {@code question} in the same transaction. */
+  @Transactional
+  public <T> T addAndAsk(String note, ConnectionCallback<T> question) {
+    jdbc.update("INSERT INTO spring_notes (body) VALUES (?)", note);
+    return jdbc.execute(question);
+  }
+
   /**
-   * The backend process ids that served the statements of one transaction (always one), and the
-   * endpoint the transaction runs on as its connection's router tells it ({@link
+   * The backend process ids that served the statements of one read-only transaction (always one),
+   * and the endpoint the transaction runs on as its connection's router tells it ({@link
    * NeonConnection#endpointFor}): {@code PID:pooled}.
    */
   @Transactional(readOnly = true)

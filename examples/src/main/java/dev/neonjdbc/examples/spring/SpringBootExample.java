@@ -1,21 +1,26 @@
 package dev.neonjdbc.examples.spring;
 
 import dev.neonjdbc.examples.Target;
-import org.springframework.boot.SpringApplication;
+import dev.neonjdbc.spring.boot.NeonHealth;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Spring Boot with {@code NeonDataSource} as the application's DataSource, configured in {@code
- * application.properties} only ({@code spring.datasource.type}, {@code spring.datasource.url}). Run
- * it with {@code ./dev demo spring-boot}.
+ * A Spring Boot 4 application on {@code neon-jdbc-spring-boot-starter}: {@code
+ * spring.datasource.url=jdbc:neon:…} in {@code application.properties} gives it a {@code
+ * NeonDataSource}; Flyway migrates at start-up; {@code @Transactional} work runs on the pooled
+ * endpoint; Actuator reports each endpoint's health and the routing meters. Run it with {@code
+ * ./dev demo spring-boot}.
  */
 @SpringBootApplication
 public class SpringBootExample {
 
   /**
-   * Starts the context, writes two notes in one transaction, shows one that rolls back, stops.
-   * Without {@code DATABASE_URL} the local stack's URL is passed as {@code spring.datasource.url}.
+   * Starts the context (without a web server), writes two notes in one transaction, shows one that
+   * rolls back, prints the endpoints' health, stops. Without {@code DATABASE_URL} the local stack's
+   * URL is passed as {@code spring.datasource.url}.
    */
   public static void main(String[] args) {
     String databaseUrl = System.getenv("DATABASE_URL");
@@ -24,9 +29,10 @@ public class SpringBootExample {
       System.setProperty("spring.datasource.url", target.url());
     }
     try (ConfigurableApplicationContext context =
-        SpringApplication.run(SpringBootExample.class, args)) {
+        new SpringApplicationBuilder(SpringBootExample.class)
+            .web(WebApplicationType.NONE)
+            .run(args)) {
       NotesService notes = context.getBean(NotesService.class);
-      notes.createSchema();
       long before = notes.count();
       notes.addBoth("first note", "second note");
       try {
@@ -35,8 +41,11 @@ public class SpringBootExample {
         System.out.println("rolled back: " + expected.getMessage());
       }
       System.out.println("notes added: " + (notes.count() - before) + " (expected 2)");
+      System.out.println(
+          "one read-only transaction, backend:endpoint = " + notes.backendsOfOneTransaction());
       System.out.println("DataSource: " + context.getBean(javax.sql.DataSource.class));
-      notes.dropSchema();
+      NeonHealth.Report health = context.getBean(NeonHealth.class).check();
+      System.out.println("health: " + health.status() + " " + health.details());
     }
   }
 }
