@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -21,11 +23,12 @@ import java.util.concurrent.TimeUnit;
  * Connect + first query at a simulated round-trip time, in round trips: plain pgJDBC over TCP,
  * {@code jdbc:neon:} over TCP with the defaults of a non-Neon host and with those of a Neon host
  * ({@code startupParameters}, {@code directTls}), the WebSocket tunnel ({@code wss://}, the kit's
- * proxy) without and with {@code webSocketPipelineConnect}, and Neon's serverless driver for
- * JavaScript through the same proxy and relay (run by {@code node} from {@code
- * benchmarks/neon-serverless} after {@code npm install} there; skipped with a message otherwise).
- * Connection setup is a handful of sequential round trips, which JMH's statistics add nothing to;
- * this harness reports the median of many runs.
+ * proxy) without and with {@code webSocketPipelineConnect}, {@code oneShot=http} against the kit's
+ * SQL-over-HTTP endpoint cold and warm, and Neon's serverless driver for JavaScript through the
+ * same proxy, endpoint and relays (its {@code Client} over WebSocket, its {@code neon()} over HTTP
+ * cold and warm; run by {@code node} from {@code benchmarks/neon-serverless} after {@code npm
+ * install} there; skipped with a message otherwise). Connection setup is a handful of sequential
+ * round trips, which JMH's statistics add nothing to; this harness reports the median of many runs.
  *
  * <p>The kit's {@link LatencyRelay} sits in front of each server (PostgreSQL with TLS and SCRAM for
  * TCP; the WebSocket proxy, which logs in to PostgreSQL with the cleartext password Neon's proxy
@@ -136,6 +139,19 @@ public final class ConnectLatencyHarness {
           "Neon's serverless driver (JavaScript, node), same wss:// proxy, pipelineConnect",
           serverless.measure(stack, rtt, runs),
           rtt);
+      if (stack.httpSql().isPresent()) {
+        printRow(
+            "Neon's serverless driver (JavaScript, node), neon() over HTTP, same endpoint and"
+                + " relay, cold (new TCP + TLS connection of node's fetch)",
+            serverless.measureHttp(stack, rtt, runs, true),
+            rtt);
+        printRow(
+            "Neon's serverless driver (JavaScript, node), neon() over HTTP, same endpoint and"
+                + " relay, warm (kept-alive connection of node's fetch)",
+            serverless.measureHttp(stack, rtt, runs, false),
+            rtt,
+            0);
+      }
     }
     System.exit(0); // the shared stack stops in its shutdown hook
   }
@@ -369,7 +385,9 @@ public final class ConnectLatencyHarness {
 
   /**
    * Neon's serverless driver for JavaScript, run by {@code node} from {@code
-   * benchmarks/neon-serverless} (its {@code connect-latency.mjs} prints the median milliseconds).
+   * benchmarks/neon-serverless}: {@code connect-latency.mjs} (its {@code Client} over WebSocket)
+   * and {@code http-latency.mjs} ({@code neon()} over HTTP) print the median and fastest
+   * milliseconds.
    */
   private static final class NeonServerlessDriver {
     private static final String DIRECTORY = "neon-serverless";
@@ -437,32 +455,69 @@ public final class ConnectLatencyHarness {
                 + stack.directPort()
                 + "/"
                 + stack.database();
-        ProcessBuilder builder =
-            new ProcessBuilder(
-                    "node",
-                    "connect-latency.mjs",
-                    "127.0.0.1:" + near.port(),
-                    "127.0.0.1:" + far.port(),
-                    url,
-                    Integer.toString(runs))
-                .directory(directory.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("NODE_EXTRA_CA_CERTS", stack.caCertificate().toString());
-        Process node = builder.start();
-        String output =
-            new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!node.waitFor(5, TimeUnit.MINUTES) || node.exitValue() != 0) {
-          node.destroyForcibly();
-          throw new IllegalStateException("node connect-latency.mjs failed: " + output);
-        }
-        String[] fields = output.split("\\s+");
-        return new Timing(
-            Double.parseDouble(fields[0]),
-            Double.parseDouble(fields[1]),
-            Double.parseDouble(fields[2]),
-            Double.parseDouble(fields[3]),
-            -1);
+        return run(
+            stack,
+            List.of(
+                "connect-latency.mjs",
+                "127.0.0.1:" + near.port(),
+                "127.0.0.1:" + far.port(),
+                url,
+                Integer.toString(runs)));
       }
+    }
+
+    /**
+     * {@code neon()}'s first query over HTTP, with {@code fetchEndpoint} at relays (0 ms and {@code
+     * rtt}) in front of the kit's SQL-over-HTTP endpoint, as the {@code oneShot=http} rows. Cold: a
+     * relay pair per run (and per warm-up run), so that node's fetch has no connection to it yet;
+     * warm: one pair throughout, whose kept-alive connection fetch reuses.
+     */
+    Timing measureHttp(NeonStack stack, Duration rtt, int runs, boolean cold) throws Exception {
+      int port = stack.httpSql().orElseThrow().port();
+      List<LatencyRelay> relays = new ArrayList<>();
+      try {
+        List<String> arguments = new ArrayList<>();
+        arguments.add("http-latency.mjs");
+        arguments.add(cold ? "cold" : "warm");
+        arguments.add(Integer.toString(runs));
+        arguments.add(stack.httpSqlConnectionString().orElseThrow());
+        for (int i = 0; i < (cold ? runs + 2 : 1); i++) {
+          for (Duration delay : new Duration[] {Duration.ZERO, rtt}) {
+            LatencyRelay relay = stack.latencyRelay("127.0.0.1", port, delay);
+            relays.add(relay);
+            arguments.add("https://127.0.0.1:" + relay.port() + "/sql");
+          }
+        }
+        return run(stack, arguments);
+      } finally {
+        closeAll(relays.toArray(LatencyRelay[]::new));
+      }
+    }
+
+    /** Runs {@code node} with {@code arguments}; the script prints the four timings. */
+    private Timing run(NeonStack stack, List<String> arguments) throws Exception {
+      List<String> command = new ArrayList<>();
+      command.add("node");
+      command.addAll(arguments);
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(directory.toFile())
+              .redirectError(ProcessBuilder.Redirect.INHERIT);
+      builder.environment().put("NODE_EXTRA_CA_CERTS", stack.caCertificate().toString());
+      Process node = builder.start();
+      String output =
+          new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!node.waitFor(5, TimeUnit.MINUTES) || node.exitValue() != 0) {
+        node.destroyForcibly();
+        throw new IllegalStateException("node " + arguments.get(0) + " failed: " + output);
+      }
+      String[] fields = output.split("\\s+");
+      return new Timing(
+          Double.parseDouble(fields[0]),
+          Double.parseDouble(fields[1]),
+          Double.parseDouble(fields[2]),
+          Double.parseDouble(fields[3]),
+          -1);
     }
   }
 }

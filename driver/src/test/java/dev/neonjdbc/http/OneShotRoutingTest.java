@@ -21,6 +21,8 @@ import dev.neonjdbc.testkit.NeonStack;
 import dev.neonjdbc.testkit.NeonStackTest;
 import dev.neonjdbc.testkit.http.HttpSqlEndpoint;
 import dev.neonjdbc.testkit.http.HttpSqlRequest;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,6 +32,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -112,6 +116,56 @@ class OneShotRoutingTest {
       assertTrue(connection.unwrap(NeonConnection.class).isPinned());
       assertFalse(sqlSince(endpoint, from).stream().anyMatch(s -> s.contains(marker)));
       run(connection, "UNLISTEN " + table);
+    } finally {
+      try (Connection tcp = openTcp(stack)) {
+        run(tcp, "DROP TABLE " + table);
+      }
+    }
+  }
+
+  @Test
+  void copyRunsOnTheConnectionsSessionNeverOverHttp() throws Exception {
+    String table = unique("oneshot_copy");
+    String app = unique("oneshot_copy_app");
+    String marker = unique("copied");
+    try (Connection tcp = openTcp(stack)) {
+      run(tcp, "CREATE TABLE " + table + " (id int, v text)");
+    }
+    try (Connection connection = openHttp(stack, endpoint, "&ApplicationName=" + app)) {
+      int from = endpoint.requests().size();
+      CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+      assertEquals(
+          2,
+          copy.copyIn(
+              "COPY " + table + " (id, v) FROM STDIN",
+              new StringReader("1\t" + marker + "\n2\t" + marker + "\n")));
+
+      // COPY through a plain Statement stays on the session too: pgJDBC's own refusal, as over TCP.
+      String statementCopy = "COPY " + table + " TO STDOUT";
+      SQLException overTcp;
+      try (Connection tcp = openTcp(stack)) {
+        overTcp = assertThrows(SQLException.class, () -> run(tcp, statementCopy));
+      }
+      SQLException overHttp =
+          assertThrows(SQLException.class, () -> run(connection, statementCopy));
+      assertEquals(overTcp.getSQLState(), overHttp.getSQLState());
+      assertEquals(overTcp.getMessage(), overHttp.getMessage());
+
+      StringWriter out = new StringWriter();
+      copy.copyOut(
+          "COPY (SELECT current_setting('application_name'), count(*) FROM "
+              + table
+              + " WHERE v = '"
+              + marker
+              + "') TO STDOUT",
+          out);
+      // The server ran it on this connection's own session (its application name), which is still
+      // usable after the refusal, and the rows copied in are there.
+      assertEquals(app + "\t2\n", out.toString());
+
+      assertFalse(noSession(connection), "the COPYs opened a session");
+      List<String> sent = sqlSince(endpoint, from);
+      assertTrue(sent.stream().noneMatch(sql -> sql.contains(table)), "went over HTTP: " + sent);
     } finally {
       try (Connection tcp = openTcp(stack)) {
         run(tcp, "DROP TABLE " + table);
