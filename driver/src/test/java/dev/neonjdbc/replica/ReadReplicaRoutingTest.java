@@ -2,7 +2,7 @@ package dev.neonjdbc.replica;
 
 import static dev.neonjdbc.replica.ReplicaFixture.run;
 import static dev.neonjdbc.replica.ReplicaFixture.scalar;
-import static dev.neonjdbc.replica.ReplicaFixture.serverPort;
+import static dev.neonjdbc.replica.ReplicaFixture.serverIdentity;
 import static dev.neonjdbc.replica.ReplicaFixture.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Read-only connections and hinted statements on the kit's streaming replica, writes refused with
  * 25006, and read-your-writes; judged by what the servers say ({@code pg_is_in_recovery()}, the
- * port the PostgreSQL that ran the query listens on, and the kit's pooled/direct answer).
+ * start time of the postmaster that ran the query, and the kit's pooled/direct answer).
  */
 @NeonStackTest
 class ReadReplicaRoutingTest {
@@ -40,18 +40,18 @@ class ReadReplicaRoutingTest {
       assertFalse(kit.onReplica(connection), "not read-only: the primary");
       connection.setReadOnly(true);
       assertTrue(kit.onReplica(connection), "auto-commit statement of a read-only connection");
-      assertEquals(kit.replica.directPort(), serverPort(connection), "the kit's replica compute");
+      assertEquals(kit.replicaIdentity(), serverIdentity(connection), "the kit's replica compute");
       assertEquals(ServerEndpoint.POOLED, kit.stack.endpointOf(connection), "its pooled endpoint");
 
       connection.setAutoCommit(false);
       assertTrue(kit.onReplica(connection), "a read-only transaction");
       assertEquals("on", scalar(connection, "SHOW transaction_read_only"));
-      assertEquals(kit.replica.directPort(), serverPort(connection), "the same transaction");
+      assertEquals(kit.replicaIdentity(), serverIdentity(connection), "the same transaction");
       connection.commit();
 
       connection.setReadOnly(false);
       assertFalse(kit.onReplica(connection), "setReadOnly(false): the primary again");
-      assertEquals(kit.stack.directPort(), serverPort(connection));
+      assertEquals(kit.primaryIdentity(), serverIdentity(connection), "the primary");
       assertEquals(ServerEndpoint.POOLED, kit.stack.endpointOf(connection));
       connection.commit();
     }

@@ -66,8 +66,27 @@ final class ReplicaFixture {
    * The port the PostgreSQL that ran the query listens on, as it says ({@code
    * current_setting('port')}): the replica's compute and the primary's differ.
    */
-  static int serverPort(Connection connection) throws SQLException {
-    return Integer.parseInt(scalar(connection, "SELECT current_setting('port')"));
+  /**
+   * Which PostgreSQL ran the query, as the server says: its postmaster's start time, which tells
+   * the kit's primary and replica apart on every provider (a container's PostgreSQL listens on 5432
+   * inside it, whatever port the kit publishes).
+   */
+  static String serverIdentity(Connection connection) throws SQLException {
+    return scalar(connection, "SELECT pg_postmaster_start_time()::text");
+  }
+
+  /** {@link #serverIdentity} of the replica's PostgreSQL, asked on a session of its own. */
+  String replicaIdentity() throws SQLException {
+    try (Connection direct = replica.openDirect()) {
+      return serverIdentity(direct);
+    }
+  }
+
+  /** {@link #serverIdentity} of the primary's PostgreSQL, asked on a session of its own. */
+  String primaryIdentity() throws SQLException {
+    try (Connection direct = stack.openDirect()) {
+      return serverIdentity(direct);
+    }
   }
 
   static String scalar(Connection connection, String sql) throws SQLException {
